@@ -1,0 +1,1 @@
+"""The pure domain of union-ledger: money, aggregates, events, rules and posting rules."""

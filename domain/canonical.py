@@ -1,0 +1,68 @@
+"""The canonical encoding of an event and its chain hash, as auditors recompute them.
+
+canonical bytes = UTF-8 JSON, keys sorted, no spaces, of
+    {"topic": <event class topic>, "aggregate_id": <uuid, hyphenated>,
+     "version": <int>, "timestamp": <ISO 8601>, "data": {<every other field but chain_hash>}}
+with Decimal as its string, Money as {"amount": str, "currency": str}, date and datetime as
+ISO 8601, UUID hyphenated, enums as their value, tuples as lists.
+
+chain_hash = sha256( previous chain_hash (64 hex ASCII chars; 64 zeros for the first event)
+                     followed by the canonical bytes ).hexdigest()
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from domain.money import Money
+
+GENESIS_HASH = "0" * 64
+ENVELOPE_FIELDS = frozenset({"originator_id", "originator_version", "timestamp", "chain_hash"})
+
+
+def canonical_value(value: Any) -> Any:
+    """Map a domain value onto plain JSON values, deterministically."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Money):
+        return {"amount": str(value.amount), "currency": value.currency}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return canonical_value(value.value)
+    if isinstance(value, Mapping):
+        return {str(k): canonical_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical_value(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: canonical_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    raise TypeError(f"no canonical encoding for {type(value).__name__}")
+
+
+def canonical_bytes(
+    topic: str, aggregate_id: UUID, version: int, timestamp: datetime, data: Mapping[str, Any]
+) -> bytes:
+    body = {
+        "topic": topic,
+        "aggregate_id": str(aggregate_id),
+        "version": version,
+        "timestamp": timestamp.isoformat(),
+        "data": {k: canonical_value(v) for k, v in data.items() if k not in ENVELOPE_FIELDS},
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def chain_hash(previous: str, canonical: bytes) -> str:
+    return hashlib.sha256(previous.encode("ascii") + canonical).hexdigest()

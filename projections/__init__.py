@@ -1,0 +1,1 @@
+"""Read models: balances, journal, trial balance, entitlements, indicators, audit index."""

@@ -1,0 +1,1 @@
+"""The union-ledger test suite: unit, application, integration, API and property tests."""

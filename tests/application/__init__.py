@@ -1,0 +1,1 @@
+"""Application tests: use cases through the application service, on every event store."""

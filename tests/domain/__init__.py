@@ -1,0 +1,1 @@
+"""Pure domain tests: given events, a command, then the events recorded or the error raised."""

@@ -1,0 +1,1 @@
+"""Shared test support: persistence fixtures and event-store inspection."""

@@ -1,0 +1,1 @@
+"""The union-ledger application service: command handlers, settings, wiring and CLI."""

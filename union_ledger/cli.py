@@ -1,0 +1,135 @@
+"""The `union-ledger` command line: serve the API, load demo data."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from domain.errors import DomainError
+from union_ledger.settings import Settings, load_settings
+
+EXIT_OK = 0
+EXIT_REFUSED = 1  # a domain rule refused the command; nothing was recorded
+EXIT_USAGE = 2  # bad arguments or configuration
+
+APP_FACTORY = "api.app:create_app"
+WORKERS_MAX = 64
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; returns the process exit code."""
+    parser = build_parser()
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit as exit_request:  # --help (0) or a usage error (2)
+        return exit_request.code if isinstance(exit_request.code, int) else EXIT_USAGE
+    command: Callable[[argparse.Namespace, Settings], int] | None = getattr(
+        arguments, "command", None
+    )
+    if command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        settings = load_settings()
+    except ValidationError as error:
+        print(f"union-ledger: invalid configuration: {_describe(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return command(arguments, settings)
+    except DomainError as error:
+        print(f"union-ledger: refused ({error.code}): {error.message}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="union-ledger",
+        description="Event-sourced accounting for unions of community savings groups. "
+        "Configured by UNION_LEDGER_* environment variables (see README).",
+    )
+    subcommands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    serve = subcommands.add_parser(
+        "serve",
+        help="run the HTTP API",
+        description="Run the HTTP API with uvicorn, using the configured persistence.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    serve.add_argument(
+        "--port", type=_port, default=8000, help="TCP port to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help=f"worker processes, 1 to {WORKERS_MAX} (default: %(default)s)",
+    )
+    serve.set_defaults(command=_serve)
+
+    demo = subcommands.add_parser(
+        "demo",
+        help="load the demonstration union, groups and meetings",
+        description="Record demonstration data through the normal command handlers.",
+    )
+    demo.set_defaults(command=_demo)
+    return parser
+
+
+def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=arguments.host,
+        port=arguments.port,
+        workers=arguments.workers,
+    )
+    return EXIT_OK
+
+
+def _demo(arguments: argparse.Namespace, settings: Settings) -> int:
+    try:
+        demo = importlib.import_module("union_ledger.demo")
+    except ModuleNotFoundError as error:
+        if error.name != "union_ledger.demo":
+            raise
+        print("union-ledger: demo data is not available in this build", file=sys.stderr)
+        return EXIT_REFUSED
+    result = demo.seed_demo(settings)
+    if result is not None:
+        print(result)
+    return EXIT_OK
+
+
+def _describe(error: ValidationError) -> str:
+    # Without the input values: a database URL holds its password.
+    problems = error.errors(include_url=False, include_input=False, include_context=False)
+    return "; ".join(
+        f"UNION_LEDGER_{'_'.join(map(str, problem['loc'])).upper()}: {problem['msg']}"
+        if problem["loc"]
+        else problem["msg"]
+        for problem in problems
+    )
+
+
+def _bounded_int(text: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+    return value
+
+
+def _port(text: str) -> int:
+    return _bounded_int(text, 1, 65535)
+
+
+def _workers(text: str) -> int:
+    return _bounded_int(text, 1, WORKERS_MAX)

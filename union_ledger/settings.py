@@ -1,0 +1,165 @@
+"""Runtime settings (UNION_LEDGER_* variables) and the persistence environment they imply."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from psycopg import ProgrammingError
+from psycopg.conninfo import conninfo_to_dict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Persistence = Literal["sqlite", "postgres", "memory"]
+DeploymentEnvironment = Literal["development", "production"]
+
+ADMIN_KEY_LENGTH_MIN = 24
+
+# Values people paste from examples. Compared case-insensitively.
+WEAK_ADMIN_KEYS = frozenset(
+    {
+        "admin", "administrator", "changeme", "change-me", "change_me", "changethis",
+        "default", "dev", "development", "example", "letmein", "password", "passw0rd",
+        "root", "secret", "supersecret", "test", "union-ledger", "union_ledger",
+        "changeme-changeme-changeme", "secret-secret-secret-secret",
+        "dev-admin-key-change-me-please", "admin-key-change-me-in-production",
+    }
+)
+
+SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+# Connection parameters of a URL the library passes on to libpq; anything else in the URL
+# (sslmode, options, ...) would be silently dropped, so it is refused instead.
+URL_PARAMETERS = frozenset({"dbname", "host", "port", "user", "password", "connect_timeout"})
+
+SQLITE_LOCK_TIMEOUT_S = 10
+
+# Bounded defaults for the library's PostgreSQL pool. An operator overrides any of them
+# with the library's own variable of the same name.
+POSTGRES_TUNING: dict[str, str] = {
+    "POSTGRES_CONNECT_TIMEOUT": "10",  # seconds to get a connection
+    "POSTGRES_POOL_SIZE": "5",
+    "POSTGRES_MAX_OVERFLOW": "10",
+    "POSTGRES_MAX_WAITING": "100",  # requests queued for a connection before refusing
+    "POSTGRES_CONN_MAX_AGE": "1800",  # seconds before a connection is recycled
+    "POSTGRES_PRE_PING": "y",  # survive a server restart without a failed request
+    "POSTGRES_LOCK_TIMEOUT": "5",  # seconds a writer waits for the table lock
+    "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "5",  # seconds
+}
+
+
+class Settings(BaseSettings):
+    """Every setting of a union-ledger process. Build it with `load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="UNION_LEDGER_", extra="forbid", frozen=True, validate_default=True
+    )
+
+    persistence: Persistence = "sqlite"
+    sqlite_path: Path = Path("var/union-ledger.sqlite3")
+    postgres_url: str | None = Field(default=None, repr=False)
+    postgres_schema: str | None = None
+    snapshot_interval: int = Field(default=100, ge=2)
+    admin_key: SecretStr | None = None
+    environment: DeploymentEnvironment = "development"
+
+    @field_validator("postgres_url")
+    @classmethod
+    def _parse_postgres_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            postgres_connection(value)
+        return value
+
+    @field_validator("postgres_schema")
+    @classmethod
+    def _check_schema(cls, value: str | None) -> str | None:
+        if value is not None and not SCHEMA_NAME.fullmatch(value):
+            raise ValueError(
+                "postgres_schema must be a lower-case SQL identifier (letters, digits, _)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_weak_admin_key_in_production(self) -> Settings:
+        if self.environment != "production" or self.admin_key is None:
+            return self
+        key = self.admin_key.get_secret_value()
+        if len(key) < ADMIN_KEY_LENGTH_MIN:
+            raise ValueError(
+                f"UNION_LEDGER_ADMIN_KEY must be at least {ADMIN_KEY_LENGTH_MIN} characters "
+                "in production"
+            )
+        if key.strip().lower() in WEAK_ADMIN_KEYS or len(set(key)) < 8:
+            raise ValueError("UNION_LEDGER_ADMIN_KEY is a well-known or trivial value")
+        return self
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings from UNION_LEDGER_* variables; keyword overrides win."""
+    return Settings(**overrides)
+
+
+def postgres_connection(url: str) -> dict[str, str]:
+    """Split a libpq URL into the library's POSTGRES_* variables; refuses what it would drop."""
+    try:
+        parts = {key: str(value) for key, value in conninfo_to_dict(url).items()}
+    except ProgrammingError:
+        # psycopg's message may quote parts of the URL, password included: not repeated.
+        raise ValueError(
+            "postgres_url is not a libpq URL like postgresql://user:password@host:5432/dbname"
+        ) from None
+    unsupported = sorted(set(parts) - URL_PARAMETERS)
+    if unsupported:
+        raise ValueError(
+            f"postgres_url parameters {unsupported} are not supported; "
+            "set them with libpq's PG* environment variables (e.g. PGSSLMODE) instead"
+        )
+    if not parts.get("dbname"):
+        raise ValueError("postgres_url must name a database")
+    connection = {
+        "POSTGRES_DBNAME": parts["dbname"],
+        "POSTGRES_HOST": parts.get("host", ""),  # empty: libpq's default socket
+        "POSTGRES_PORT": parts.get("port", "5432"),
+        "POSTGRES_USER": parts.get("user", ""),
+        "POSTGRES_PASSWORD": parts.get("password", ""),
+    }
+    if "connect_timeout" in parts:
+        connection["POSTGRES_CONNECT_TIMEOUT"] = parts["connect_timeout"]
+    return connection
+
+
+def eventsourcing_env(
+    settings: Settings, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The `env` for an eventsourcing `Application` using the configured persistence.
+
+    `environ` (default: the process environment) is what the library will also read;
+    values it already holds for the library's tuning variables are left to win.
+    For SQLite the parent directory of the database file is created.
+    """
+    if settings.persistence == "memory":
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if settings.persistence == "sqlite":
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(settings.sqlite_path),
+            "SQLITE_LOCK_TIMEOUT": str(SQLITE_LOCK_TIMEOUT_S),
+        }
+    return _postgres_env(settings, os.environ if environ is None else environ)
+
+
+def _postgres_env(settings: Settings, environ: Mapping[str, str]) -> dict[str, str]:
+    # Without a URL, the library reads the operator's own POSTGRES_* variables, so
+    # nothing here may shadow them. POSTGRES_ENABLE_DB_FUNCTIONS is never set: the
+    # plain INSERT path is the one the tests exercise.
+    env = {"PERSISTENCE_MODULE": "eventsourcing.postgres"}
+    env.update({key: value for key, value in POSTGRES_TUNING.items() if key not in environ})
+    if settings.postgres_url is not None:
+        env.update(postgres_connection(settings.postgres_url))
+    if settings.postgres_schema is not None:
+        env["POSTGRES_SCHEMA"] = settings.postgres_schema
+    return env
