@@ -256,7 +256,13 @@ class Group(LedgerAggregate):
     ) -> ev.LoanDisbursed:
         cycle = self._check_cycle_date(on, today, member_id=member_id)
         self._money(principal)
-        if isinstance(term_months, bool) or not 1 <= term_months <= cycle.max_term_months:
+        if isinstance(term_months, bool) or not isinstance(term_months, int):
+            # a fractional term has no calendar due date (add_months needs whole months)
+            raise errors.InvalidInput(
+                f"term must be a whole number of months, got {term_months!r}",
+                field="term_months",
+            )
+        if not 1 <= term_months <= cycle.max_term_months:
             raise errors.LoanTermExceeded(
                 f"term of {term_months} months is outside 1–{cycle.max_term_months} months "
                 f"allowed in cycle {cycle.number}", term_months=term_months,

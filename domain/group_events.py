@@ -145,6 +145,7 @@ class MemberExited(LedgerAggregate.Event):
         group.loan_fund_cash -= self.settlement.net
         for loan_id in self.loan_ids:
             group.loans[loan_id].status = "settled"
+        group.touch(self.on)  # the settlement is cycle activity: a share-out cannot precede it
 
 
 class CycleStarted(LedgerAggregate.Event):

@@ -83,6 +83,11 @@ class Money:
     amount: Decimal
     currency: str
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Money:
+        # Immutable, like Decimal: the aggregate cache deep-copies the state for every
+        # command, and copying each value made that cost grow with the union's history.
+        return self
+
     def __post_init__(self) -> None:
         if not isinstance(self.amount, Decimal) or isinstance(self.amount, bool):
             raise InvalidAmount(

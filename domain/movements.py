@@ -21,6 +21,11 @@ class Movement:
     on: date
     amount: Money
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Movement:
+        # Immutable, like Decimal: the aggregate cache deep-copies the state for every
+        # command, and copying each value made that cost grow with the union's history.
+        return self
+
 
 def balance_as_of(movements: Iterable[Movement], currency: str, as_of: date | None = None) -> Money:
     """The sum of the movements dated on or before `as_of` (all of them when None)."""

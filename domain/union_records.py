@@ -38,6 +38,9 @@ class Affiliation:
     name: str
     affiliated_on: date
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Affiliation:
+        return self  # immutable: see Money.__deepcopy__
+
 
 @dataclass(frozen=True)
 class MoneyRecord:
@@ -49,3 +52,6 @@ class MoneyRecord:
     group_id: UUID | None = None
     period: str | None = None
     hazard_id: UUID | None = None
+
+    def __deepcopy__(self, memo: dict[int, object]) -> MoneyRecord:
+        return self  # immutable: see Money.__deepcopy__

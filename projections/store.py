@@ -38,7 +38,7 @@ class ReadStore(Protocol):
     dialect: str
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]: ...
+    def transaction(self, *, readonly: bool = False) -> Iterator[Cursor]: ...
 
     def close(self) -> None: ...
 
@@ -77,9 +77,9 @@ class SqliteReadStore:
             self._connection.execute("PRAGMA journal_mode=WAL")
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
+    def transaction(self, *, readonly: bool = False) -> Iterator[Cursor]:
         with self._lock:
-            self._connection.execute("BEGIN IMMEDIATE")
+            self._connection.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
             try:
                 yield _SqliteCursor(self._connection)
             except BaseException:
@@ -139,7 +139,7 @@ class PostgresReadStore:
         return self._connection
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
+    def transaction(self, *, readonly: bool = False) -> Iterator[Cursor]:
         with self._lock:
             connection = self._connect()
             try:

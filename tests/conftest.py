@@ -73,3 +73,13 @@ def persistence_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str,
         return eventsourcing_env(settings)
     env: dict[str, str] = request.getfixturevalue("postgres_env")
     return env
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """eventsourcing env for the two stores that live in a real database file or server."""
+    if request.param == "sqlite":
+        settings = load_settings(persistence="sqlite", sqlite_path=tmp_path / "ledger.sqlite3")
+        return eventsourcing_env(settings)
+    env: dict[str, str] = request.getfixturevalue("postgres_env")
+    return env

@@ -144,7 +144,10 @@ class GroupBuilder:
 
     @property
     def last(self) -> LedgerAggregate.Event:
-        return self.group.pending_events[-1]  # type: ignore[return-value]
+        """The event recorded last."""
+        event = self.group.pending_events[-1]
+        assert isinstance(event, LedgerAggregate.Event)
+        return event
 
 
 def standard_group(currency: str = "UGX") -> Group:

@@ -24,14 +24,14 @@ from tests.domain.builders import (
 )
 
 
-def savers(**cycle_rules: str | int) -> Group:
+def savers(max_open_loans: int = 1) -> Group:
     """UGX group, share value 2000, 10 %/month, loans ≤ 3 × savings, terms ≤ 6 months.
 
     Meeting 1 (2026-01-19): amina, bosco, cate and dan buy 5 shares each.
     Each member's savings: 10000, so each loan limit is 30000; loan-fund cash: 40000.
     """
     builder = GroupBuilder().members("amina", "bosco", "cate", "dan")
-    builder.on(CYCLE_START).cycle(**cycle_rules)  # type: ignore[arg-type]
+    builder.on(CYCLE_START).cycle(max_open_loans=max_open_loans)
     builder.on(meeting(1))
     for member_id in ("amina", "bosco", "cate", "dan"):
         builder.shares(member_id, 5)
@@ -102,6 +102,13 @@ def test_a_term_beyond_the_cycle_maximum_is_refused(term: int) -> None:
     group = savers()
     assert_refused(group, "loan_term_exceeded", lambda: lend(group, "amina", "1000", term, "L1"),
                    f"term of {term} months", "1–6")
+
+
+@pytest.mark.parametrize("term", [2.5, True, "3"])
+def test_a_term_is_a_whole_number_of_months(term: object) -> None:
+    group = savers()
+    assert_refused(group, "invalid_input", lambda: lend(group, "amina", "1000", term, "L1"),  # type: ignore[arg-type]
+                   "whole number")
 
 
 def test_one_open_loan_per_member() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from eventsourcing.utils import get_topic
@@ -64,7 +65,7 @@ class GroupCycles(RuleBasedStateMachine):
         self.transfer_count = 0
         self.accepted = 0
         self.refused = 0
-        self.steps_in_cycle = 0
+        self.attempts_in_cycle = 0
         for _ in range(3):
             self.attempt(self._join)
         self.day = CYCLE_START
@@ -74,7 +75,7 @@ class GroupCycles(RuleBasedStateMachine):
 
     def attempt(self, command: Callable[[], object]) -> None:
         """Run a command; on refusal, prove that nothing at all was recorded."""
-        self.steps_in_cycle = self.steps_in_cycle + 1 if self.group.open_cycle else 0
+        self.attempts_in_cycle = self.attempts_in_cycle + 1 if self.group.open_cycle else 0
         pending = list(self.group.pending_events)
         version = self.group.version
         before = state_of(self.group)
@@ -159,11 +160,11 @@ class GroupCycles(RuleBasedStateMachine):
         cycle = self.group.open_cycle
         for member, shares in zip(self.group.active_members(), sheet, strict=False):
             if shares:
-                self.attempt(lambda m=member.member_id, n=shares: self.group.buy_shares(  # type: ignore[misc]
-                    m, n, **self.on()))
+                self.attempt(partial(self.group.buy_shares, member.member_id, shares,
+                                     **self.on()))
             if cycle is not None and shares % 2:
-                self.attempt(lambda m=member.member_id: self.group.contribute_social_fund(  # type: ignore[misc]
-                    m, cycle.social_fund_contribution, **self.on()))
+                self.attempt(partial(self.group.contribute_social_fund, member.member_id,
+                                     cycle.social_fund_contribution, **self.on()))
         self.disburse_loan(index, loan_size, 1 + index % 6)
         if self.group.loans:
             self.repay_loan(index, repay_size)
@@ -176,8 +177,8 @@ class GroupCycles(RuleBasedStateMachine):
         """A meeting sheet: several members in turn buy shares."""
         for offset, shares in enumerate(sheet):
             member_id = self.member(index + offset)
-            self.attempt(lambda m=member_id, n=shares: self.group.buy_shares(  # type: ignore[misc]
-                m, n, **self.on(days_back)))
+            self.attempt(partial(self.group.buy_shares, member_id, shares,
+                                 **self.on(days_back)))
 
     @rule(index=pick, exact=st.booleans())
     def contribute_social_fund(self, index: int, exact: bool) -> None:
@@ -268,7 +269,7 @@ class GroupCycles(RuleBasedStateMachine):
         target = targets[index % len(targets)]
         self.attempt(lambda: self.group.reverse(target, "correction", **self.on(days_back)))
 
-    @precondition(lambda self: self.steps_in_cycle >= 12 or self.group.open_cycle is None)
+    @precondition(lambda self: self.attempts_in_cycle >= 12 or self.group.open_cycle is None)
     @rule(share_value=st.integers(min_value=1, max_value=20_000), restart=st.booleans())
     def share_out(self, share_value: int, restart: bool) -> None:
         self.attempt(lambda: self.group.share_out(**self.on()))

@@ -170,6 +170,14 @@ def test_share_out_is_not_dated_before_the_cycle_last_entry() -> None:
     group.share_out(on=meeting(8), meta=META, today=TODAY)  # the same day is fine
 
 
+def test_share_out_is_not_dated_before_an_exit_it_follows() -> None:
+    group = worked_example().group
+    group.exit_member("cate", on=meeting(10), meta=META, today=TODAY)
+    assert_refused(group, "invalid_date", lambda: group.share_out(
+        on=meeting(9), meta=META, today=TODAY), "2026-03-23")
+    group.share_out(on=meeting(10), meta=META, today=TODAY)
+
+
 def test_sye_deposits_stay_out_of_the_pool_and_remain_as_surplus() -> None:
     # amina and bosco: 5 shares × 2000 each = 20000; SYE deposit 3000 → cash 17000;
     # earnings 4000 → cash 21000; pool 21000 ÷ 10 shares = 2100; each gross 10500.

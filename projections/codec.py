@@ -1,0 +1,37 @@
+"""Conversions between domain values and read-model columns (minor units, ISO dates, JSON)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, is_dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from domain.canonical import canonical_value
+from domain.money import Money, minor_unit
+
+
+def minor(money: Money) -> int:
+    """An amount as an integer count of the currency's minor unit (exact)."""
+    return int(money.amount.scaleb(minor_unit(money.currency)))
+
+
+def money(units: int, currency: str) -> Money:
+    return Money(Decimal(units).scaleb(-minor_unit(currency)), currency)
+
+
+def amount_text(units: int, currency: str) -> str:
+    """An amount as API clients receive it: a decimal string with the minor unit's places."""
+    return money(units, currency).to_json()
+
+
+def iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def to_json(value: Any) -> str:
+    """A domain value (dataclass, Money, list …) as canonical JSON text."""
+    if is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in fields(value)}
+    return json.dumps(canonical_value(value), sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,226 @@
+"""Group read models: members, statement lines, loans, meetings, cycle statistics, balances."""
+
+from __future__ import annotations
+
+from domain import group_events as gev
+from domain.group import Group
+from domain.group_state import EntryRecord, Loan
+from domain.ledger import LedgerAggregate
+from domain.money import Money
+from projections.codec import iso, minor, to_json
+from projections.store import Cursor
+
+MEMBER_KINDS = {
+    "share_purchase": "Shares bought",
+    "social_fund_contribution": "Social fund contribution",
+    "social_fund_grant": "Social fund grant received",
+    "loan_disbursed": "Loan disbursed (principal + service charge)",
+    "loan_repaid": "Loan repayment",
+    "loan_written_off": "Loan written off",
+    "fine": "Fine paid",
+}
+
+
+def on_event(cursor: Cursor, position: int, event: LedgerAggregate.Event, group: Group) -> None:
+    gid = str(group.id)
+    if isinstance(event, gev.MemberJoined):
+        cursor.execute(
+            "INSERT INTO rm_members (member_id, group_id, name, gender, joined_on, exited_on, "
+            "shares, savings, loan_outstanding, social_fund_paid, fines_paid) "
+            "VALUES (?, ?, ?, ?, ?, NULL, 0, 0, 0, 0, 0)",
+            (event.member_id, gid, event.name, event.gender, event.on.isoformat()),
+        )
+    elif isinstance(event, gev.MeetingHeld):
+        cycle = group.open_cycle
+        cursor.execute(
+            "INSERT INTO rm_meetings (group_id, held_on, meeting_id, cycle_number, attendees, "
+            "active_members) VALUES (?, ?, ?, ?, ?, ?)",
+            (gid, event.on.isoformat(), event.meeting_id, cycle.number if cycle else 0,
+             len(event.attendance), len(group.active_members())),
+        )
+    elif isinstance(event, gev.CycleStarted):
+        _cycle_started(cursor, event, group)
+    elif isinstance(event, gev.MemberExited):
+        _member_exited(cursor, position, event, group)
+    elif isinstance(event, gev.MoneyEvent):
+        _money(cursor, position, event, event.record(), group, sign=1)
+    elif isinstance(event, gev.EntryReversed):
+        _money(cursor, position, event, event.reversed, group, sign=-1)
+    elif isinstance(event, gev.CycleSharedOut):
+        _shared_out(cursor, position, event, group)
+
+
+def _cycle_started(cursor: Cursor, event: gev.CycleStarted, group: Group) -> None:
+    members = group.active_members()
+    cursor.execute(
+        "INSERT INTO rm_cycles (group_id, cycle_number, started_on, closed_on, "
+        "members_at_start, women_at_start, exits, disbursed, loans_count, written_off, "
+        "service_charge_rate, share_value) VALUES (?, ?, ?, NULL, ?, ?, 0, 0, 0, 0, ?, ?)",
+        (str(group.id), event.number, event.on.isoformat(), len(members),
+         sum(1 for m in members if m.gender == "female"),
+         str(event.service_charge_rate_monthly), minor(event.share_value)),
+    )
+
+
+def _cycle_add(cursor: Cursor, group: Group, column: str, amount: int) -> None:
+    cycle = group.open_cycle
+    if cycle is not None:
+        cursor.execute(
+            f"UPDATE rm_cycles SET {column} = {column} + ? "
+            "WHERE group_id = ? AND cycle_number = ?",
+            (amount, str(group.id), cycle.number),
+        )
+
+
+def _member_exited(
+    cursor: Cursor, position: int, event: gev.MemberExited, group: Group
+) -> None:
+    settlement = event.settlement
+    _cycle_add(cursor, group, "exits", 1)
+    _statement(cursor, position, 0, event, group, settlement.member_id, "exit",
+               f"Exit settlement: savings {settlement.savings.amount} less loan "
+               f"{settlement.loan_deducted.amount}", settlement.net, 0)
+    for loan_id in event.loan_ids:
+        _loan_row(cursor, group, group.loans[loan_id], event)
+
+
+def _money(
+    cursor: Cursor, position: int, event: LedgerAggregate.Event,
+    record: EntryRecord, group: Group, sign: int,
+) -> None:
+    amount = record.amount if sign > 0 else -record.amount
+    if record.kind == "loan_disbursed":
+        _cycle_add(cursor, group, "disbursed", sign * minor(record.principal or amount))
+        _cycle_add(cursor, group, "loans_count", sign)
+    elif record.kind == "loan_written_off":
+        _cycle_add(cursor, group, "written_off", minor(amount))
+    if record.loan_id is not None:
+        _loan_row(cursor, group, group.loans[record.loan_id], event)
+    member_id = record.member_id
+    if member_id is None or member_id not in group.members:
+        return
+    column = {"social_fund_contribution": "social_fund_paid", "fine": "fines_paid"}.get(
+        record.kind
+    )
+    if column is not None:
+        cursor.execute(
+            f"UPDATE rm_members SET {column} = {column} + ? WHERE member_id = ?",
+            (minor(amount), member_id),
+        )
+    label = MEMBER_KINDS.get(record.kind, record.kind)
+    if sign < 0:
+        label = f"Reversal: {label}"
+    _statement(cursor, position, 0, event, group, member_id, record.kind, label, amount,
+               sign * record.shares)
+
+
+def _shared_out(
+    cursor: Cursor, position: int, event: gev.CycleSharedOut, group: Group
+) -> None:
+    cursor.execute(
+        "UPDATE rm_cycles SET closed_on = ? WHERE group_id = ? AND cycle_number = ?",
+        (event.on.isoformat(), str(group.id), event.cycle_number),
+    )
+    for payout in event.payouts:
+        _statement(cursor, position, 0, event, group, payout.member_id, "share_out",
+                   f"Share-out of cycle {event.cycle_number}: {payout.shares} shares, gross "
+                   f"{payout.gross.amount}, loan deducted {payout.loan_deducted.amount}",
+                   payout.net, -payout.shares)
+    for loan in group.loans.values():
+        if loan.cycle_number == event.cycle_number and loan.status == "settled":
+            _loan_row(cursor, group, loan, event)
+
+
+def _statement(
+    cursor: Cursor, position: int, line: int, event: LedgerAggregate.Event, group: Group,
+    member_id: str, kind: str, description: str, amount: Money, shares: int,
+) -> None:
+    cycle = group.open_cycle
+    savings = cycle.savings_of(member_id) if cycle else group.zero
+    cursor.execute(
+        "INSERT INTO rm_statement (member_id, position, line, group_id, on_date, event_id, "
+        "kind, description, amount, shares, savings_balance, loan_balance) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (member_id, position, line, str(group.id), event.on.isoformat(), str(event.event_id),
+         kind, description, minor(amount), shares, minor(savings),
+         minor(_loan_balance(group, member_id))),
+    )
+
+
+def _loan_balance(group: Group, member_id: str) -> Money:
+    total = group.zero
+    for loan in group.loans.values():
+        if loan.member_id == member_id and loan.status == "open":
+            total += loan.outstanding
+    return total
+
+
+def _loan_row(cursor: Cursor, group: Group, loan: Loan, event: LedgerAggregate.Event) -> None:
+    closed_on = None if loan.status == "open" else event.on.isoformat()
+    outstanding = loan.outstanding if loan.status == "open" else group.zero
+    cursor.execute(
+        "INSERT INTO rm_loans (loan_id, group_id, member_id, cycle_number, principal, "
+        "service_charge, term_months, disbursed_on, due_on, outstanding, written_off, status, "
+        "closed_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (loan_id) DO UPDATE SET outstanding = excluded.outstanding, "
+        "written_off = excluded.written_off, status = excluded.status, "
+        "closed_on = excluded.closed_on",
+        (loan.loan_id, str(group.id), loan.member_id, loan.cycle_number, minor(loan.principal),
+         minor(loan.service_charge), loan.term_months, loan.disbursed_on.isoformat(),
+         loan.due_on.isoformat(), minor(outstanding), minor(loan.written_off), loan.status,
+         closed_on),
+    )
+
+
+def flush(cursor: Cursor, group: Group, position: int) -> None:
+    """The group's summary row and its members' balances, as of the batch's last event."""
+    cycle = group.cycles[-1] if group.cycles else None
+    active = group.active_members()
+    income = sum((m.amount for m in group.income.values()), start=group.zero.amount)
+    expenses = sum((m.amount for m in group.expenses.values()), start=group.zero.amount)
+    row = (
+        str(group.id), str(group.union_id), group.name, group.enterprise, group.locality,
+        group.affiliated_on.isoformat(), group.currency, len(active),
+        sum(1 for m in active if m.gender == "female"), cycle.number if cycle else 0,
+        1 if group.open_cycle else 0, iso(cycle.started_on) if cycle else None,
+        to_json(_cycle_rules(group)), minor(group.loan_fund_cash), minor(group.social_fund_cash),
+        minor(group.loans_outstanding), minor(group.member_savings), minor(group.surplus),
+        minor(Money(income - expenses, group.currency)), minor(group.sar_standing),
+        minor(group.sye_balance), group.version, position,
+    )
+    columns = (
+        "group_id, union_id, name, enterprise, locality, affiliated_on, currency, "
+        "members_count, women_count, cycle_number, cycle_open, cycle_started_on, cycle_json, "
+        "loan_fund_cash, social_fund_cash, loans_outstanding, member_savings, surplus, "
+        "cycle_surplus, sar_standing, sye_balance, version, position"
+    )
+    updates = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in columns.split(",")[1:])
+    cursor.execute(
+        f"INSERT INTO rm_groups ({columns}) VALUES ({', '.join('?' * len(row))}) "
+        f"ON CONFLICT (group_id) DO UPDATE SET {updates}",
+        row,
+    )
+    for member in group.members.values():
+        savings = group.open_cycle.savings_of(member.member_id) if group.open_cycle else group.zero
+        shares = group.open_cycle.shares.get(member.member_id, 0) if group.open_cycle else 0
+        cursor.execute(
+            "UPDATE rm_members SET exited_on = ?, shares = ?, savings = ?, "
+            "loan_outstanding = ? WHERE member_id = ?",
+            (iso(member.exited_on), shares, minor(savings),
+             minor(_loan_balance(group, member.member_id)), member.member_id),
+        )
+
+
+def _cycle_rules(group: Group) -> dict[str, object]:
+    cycle = group.cycles[-1] if group.cycles else None
+    if cycle is None:
+        return {}
+    return {
+        "number": cycle.number, "started_on": cycle.started_on, "closed_on": cycle.closed_on,
+        "share_value": cycle.share_value, "min_shares": cycle.min_shares,
+        "max_shares": cycle.max_shares,
+        "social_fund_contribution": cycle.social_fund_contribution,
+        "service_charge_rate_monthly": cycle.service_charge_rate_monthly,
+        "max_loan_multiple": cycle.max_loan_multiple, "max_term_months": cycle.max_term_months,
+        "max_open_loans_per_member": cycle.max_open_loans_per_member,
+    }

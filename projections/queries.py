@@ -1,0 +1,358 @@
+"""Read-model queries: what the API and reports read. Amounts come out as decimal strings."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from domain.books import GROUP_ACCOUNTS, UNION_ACCOUNTS
+from domain.indicators import IndicatorInputs, Indicators, compute, days_between
+from projections.codec import amount_text, money
+from projections.store import Cursor
+
+Record = dict[str, Any]
+PAGE_SIZE_MAX = 1000
+
+GROUP_COLUMNS = (
+    "group_id, union_id, name, enterprise, locality, affiliated_on, currency, members_count, "
+    "women_count, cycle_number, cycle_open, cycle_started_on, cycle_json, loan_fund_cash, "
+    "social_fund_cash, loans_outstanding, member_savings, surplus, cycle_surplus, "
+    "sar_standing, sye_balance, version, position"
+)
+BALANCE_FIELDS = ("loan_fund_cash", "social_fund_cash", "loans_outstanding", "member_savings",
+                  "surplus", "sar_standing", "sye_balance")
+
+
+def _group_record(row: tuple[Any, ...]) -> Record:
+    names = [c.strip() for c in GROUP_COLUMNS.split(",")]
+    raw = dict(zip(names, row, strict=True))
+    currency = raw["currency"]
+    cycle = json.loads(raw["cycle_json"]) or None
+    return {
+        "id": raw["group_id"], "union_id": raw["union_id"], "name": raw["name"],
+        "enterprise": raw["enterprise"], "locality": raw["locality"],
+        "affiliated_on": raw["affiliated_on"], "currency": currency,
+        "members_count": raw["members_count"], "women_count": raw["women_count"],
+        "cycle": cycle,
+        "balances": {f: amount_text(raw[f], currency) for f in BALANCE_FIELDS},
+        "version": raw["version"], "position": raw["position"],
+    }
+
+
+def group(cursor: Cursor, group_id: str) -> Record | None:
+    row = cursor.fetchone(f"SELECT {GROUP_COLUMNS} FROM rm_groups WHERE group_id = ?",
+                          (group_id,))
+    return None if row is None else _group_record(row)
+
+
+def groups_of_union(cursor: Cursor, union_id: str, limit: int, after: str | None) -> list[Record]:
+    rows = cursor.fetchall(
+        f"SELECT {GROUP_COLUMNS} FROM rm_groups WHERE union_id = ? AND group_id > ? "
+        "ORDER BY group_id LIMIT ?",
+        (union_id, after or "", min(limit, PAGE_SIZE_MAX)),
+    )
+    return [_group_record(row) for row in rows]
+
+
+def union(cursor: Cursor, union_id: str) -> Record | None:
+    row = cursor.fetchone(
+        "SELECT union_id, code, name, currency, groups_count, relief_fund_balance, "
+        "sye_liability, subscriptions_received_total, relief_policy_json, version, position "
+        "FROM rm_unions WHERE union_id = ?", (union_id,),
+    )
+    if row is None:
+        return None
+    currency = row[3]
+    return {
+        "id": row[0], "code": row[1], "name": row[2], "currency": currency,
+        "groups_count": row[4], "relief_fund_balance": amount_text(row[5], currency),
+        "sye_deposits_total": amount_text(row[6], currency),
+        "subscriptions_received_total": amount_text(row[7], currency),
+        "relief_policy": json.loads(row[8]), "version": row[9], "position": row[10],
+    }
+
+
+def owner_union(cursor: Cursor, book_id: str) -> str | None:
+    """The union a group or union id belongs to (None when unknown): tenancy checks."""
+    row = cursor.fetchone("SELECT union_id FROM rm_groups WHERE group_id = ?", (book_id,))
+    if row is not None:
+        return str(row[0])
+    row = cursor.fetchone("SELECT union_id FROM rm_unions WHERE union_id = ?", (book_id,))
+    return None if row is None else str(row[0])
+
+
+def currency_of(cursor: Cursor, book_id: str) -> str | None:
+    for table, key in (("rm_groups", "group_id"), ("rm_unions", "union_id")):
+        row = cursor.fetchone(f"SELECT currency FROM {table} WHERE {key} = ?", (book_id,))
+        if row is not None:
+            return str(row[0])
+    return None
+
+
+# --- balances, now or as of a date -----------------------------------------------------
+
+
+def _account_sums(cursor: Cursor, book_id: str, as_of: date | None) -> list[tuple[Any, ...]]:
+    if as_of is None:
+        return cursor.fetchall(
+            "SELECT account, sub_account, debit, credit FROM rm_account_balances "
+            "WHERE book_id = ?", (book_id,))
+    return cursor.fetchall(
+        "SELECT account, sub_account, SUM(debit), SUM(credit) FROM rm_postings "
+        "WHERE book_id = ? AND on_date <= ? GROUP BY account, sub_account",
+        (book_id, as_of.isoformat()),
+    )
+
+
+def group_balances(cursor: Cursor, group_id: str, as_of: date | None) -> Record | None:
+    """Fund balances and per-member savings and loans, from the group's books."""
+    found = group(cursor, group_id)
+    if found is None:
+        return None
+    currency = found["currency"]
+    totals: dict[str, int] = {}
+    members: dict[str, dict[str, int]] = {}
+    for account, sub, debit, credit in _account_sums(cursor, group_id, as_of):
+        net = int(debit) - int(credit)  # debit-positive
+        totals[account] = totals.get(account, 0) + net
+        if sub and account in ("3000", "1100"):
+            entry = members.setdefault(sub, {"savings": 0, "loan_outstanding": 0})
+            entry["savings" if account == "3000" else "loan_outstanding"] += (
+                -net if account == "3000" else net)
+    surplus = -sum(v for k, v in totals.items() if k == "3200" or k[0] in "45")
+    sar = _sar_standing(cursor, group_id, as_of)
+    balances = {
+        "loan_fund_cash": totals.get("1000", 0), "social_fund_cash": totals.get("1010", 0),
+        "loans_outstanding": totals.get("1100", 0), "member_savings": -totals.get("3000", 0),
+        "surplus": surplus, "sar_standing": sar, "sye_balance": totals.get("1200", 0),
+    }
+    names = {m["member_id"]: m for m in group_members(cursor, group_id)}
+    return {
+        "group_id": group_id, "as_of": as_of.isoformat() if as_of else None,
+        "currency": currency,
+        "balances": {k: amount_text(v, currency) for k, v in balances.items()},
+        "members": [
+            {"member_id": mid, "name": names.get(mid, {}).get("name"),
+             "savings": amount_text(v["savings"], currency),
+             "loan_outstanding": amount_text(v["loan_outstanding"], currency)}
+            for mid, v in sorted(members.items())
+        ],
+    }
+
+
+def _sar_standing(cursor: Cursor, group_id: str, as_of: date | None) -> int:
+    row = cursor.fetchone(
+        "SELECT COALESCE(SUM(p.debit - p.credit), 0) FROM rm_postings p JOIN rm_journal j "
+        "ON j.entry_id = p.entry_id WHERE p.book_id = ? AND p.account = '5010' "
+        "AND j.event_type <> 'CycleSharedOut' AND p.on_date <= ?",
+        (group_id, (as_of or date.max).isoformat()),
+    )
+    return int(row[0]) if row else 0
+
+
+def group_members(cursor: Cursor, group_id: str) -> list[Record]:
+    rows = cursor.fetchall(
+        "SELECT member_id, name, gender, joined_on, exited_on, shares, savings, "
+        "loan_outstanding, social_fund_paid, fines_paid FROM rm_members WHERE group_id = ? "
+        "ORDER BY joined_on, name, member_id", (group_id,))
+    return [dict(zip(("member_id", "name", "gender", "joined_on", "exited_on", "shares",
+                      "savings", "loan_outstanding", "social_fund_paid", "fines_paid"),
+                     row, strict=True)) for row in rows]
+
+
+def statement(
+    cursor: Cursor, group_id: str, member_id: str, limit: int, after: int | None
+) -> list[Record] | None:
+    member = cursor.fetchone("SELECT group_id FROM rm_members WHERE member_id = ?",
+                             (member_id,))
+    currency = currency_of(cursor, group_id)
+    if member is None or member[0] != group_id or currency is None:
+        return None
+    rows = cursor.fetchall(
+        "SELECT position, on_date, event_id, kind, description, amount, shares, "
+        "savings_balance, loan_balance FROM rm_statement WHERE member_id = ? AND position > ? "
+        "ORDER BY position, line LIMIT ?", (member_id, after or 0, min(limit, PAGE_SIZE_MAX)))
+    return [
+        {"position": r[0], "on": r[1], "event_id": r[2], "kind": r[3], "description": r[4],
+         "amount": amount_text(r[5], currency), "shares": r[6],
+         "savings_balance": amount_text(r[7], currency),
+         "loan_balance": amount_text(r[8], currency)}
+        for r in rows
+    ]
+
+
+# --- books -------------------------------------------------------------------------------
+
+
+def journal(
+    cursor: Cursor, book_id: str, start: date | None, end: date | None, limit: int,
+    after: int | None,
+) -> list[Record]:
+    currency = currency_of(cursor, book_id) or "USD"
+    entries = cursor.fetchall(
+        "SELECT entry_id, position, on_date, description, event_id, event_type, actor "
+        "FROM rm_journal WHERE book_id = ? AND on_date >= ? AND on_date <= ? AND position > ? "
+        "ORDER BY position LIMIT ?",
+        (book_id, (start or date.min).isoformat(), (end or date.max).isoformat(), after or 0,
+         min(limit, PAGE_SIZE_MAX)))
+    result: list[Record] = []
+    for entry_id, position, on, description, event_id, event_type, actor in entries:
+        lines = cursor.fetchall(
+            "SELECT account, sub_account, debit, credit FROM rm_postings WHERE entry_id = ? "
+            "ORDER BY line", (entry_id,))
+        result.append({
+            "entry_id": entry_id, "position": position, "on": on, "description": description,
+            "event_id": event_id, "event_type": event_type, "actor": actor,
+            "postings": [
+                {"account": a, "sub_account": s or None, "debit": amount_text(d, currency),
+                 "credit": amount_text(c, currency)} for a, s, d, c in lines],
+        })
+    return result
+
+
+def trial_balance(cursor: Cursor, book_id: str, as_of: date | None) -> Record | None:
+    """Each account's balance on its natural side; total debits equal total credits."""
+    currency = currency_of(cursor, book_id)
+    if currency is None:
+        return None
+    is_group = cursor.fetchone("SELECT 1 FROM rm_groups WHERE group_id = ?", (book_id,))
+    chart = GROUP_ACCOUNTS if is_group else UNION_ACCOUNTS
+    nets: dict[str, int] = {}
+    for account, _sub, debit, credit in _account_sums(cursor, book_id, as_of):
+        nets[account] = nets.get(account, 0) + int(debit) - int(credit)
+    accounts = []
+    for code in sorted(nets):
+        net = nets[code]
+        accounts.append({"code": code, "name": chart.get(code, code),
+                         "debit": amount_text(max(net, 0), currency),
+                         "credit": amount_text(max(-net, 0), currency)})
+    total_debit = sum(max(n, 0) for n in nets.values())
+    total_credit = sum(max(-n, 0) for n in nets.values())
+    return {"book_id": book_id, "as_of": as_of.isoformat() if as_of else None,
+            "currency": currency, "accounts": accounts,
+            "total_debit": amount_text(total_debit, currency),
+            "total_credit": amount_text(total_credit, currency)}
+
+
+# --- relief --------------------------------------------------------------------------------
+
+
+def hazard(cursor: Cursor, hazard_id: str) -> Record | None:
+    row = cursor.fetchone(
+        "SELECT hazard_id, union_id, kind, description, declared_on, affected_json "
+        "FROM rm_hazards WHERE hazard_id = ?", (hazard_id,))
+    if row is None:
+        return None
+    return {"id": row[0], "union_id": row[1], "kind": row[2], "description": row[3],
+            "declared_on": row[4], "affected_group_ids": json.loads(row[5])}
+
+
+def entitlements(cursor: Cursor, hazard_id: str) -> list[Record]:
+    found = hazard(cursor, hazard_id)
+    if found is None:
+        return []
+    currency = currency_of(cursor, found["union_id"]) or "USD"
+    rows = cursor.fetchall(
+        "SELECT group_id, eligible, reasons_json, sar_standing, sye_balance, base, cap, paid, "
+        "entitlement, policy_json FROM rm_entitlements WHERE hazard_id = ? ORDER BY group_id",
+        (hazard_id,))
+    return [
+        {"group_id": r[0], "eligible": bool(r[1]), "reasons": json.loads(r[2]),
+         "sar_standing": amount_text(r[3], currency), "sye_balance": amount_text(r[4], currency),
+         "base": amount_text(r[5], currency),
+         "cap": None if r[6] is None else amount_text(r[6], currency),
+         "paid": amount_text(r[7], currency), "entitlement": amount_text(r[8], currency),
+         "policy": json.loads(r[9])}
+        for r in rows
+    ]
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+
+def indicator_inputs(cursor: Cursor, group_id: str, as_of: date) -> IndicatorInputs | None:
+    found = group(cursor, group_id)
+    if found is None:
+        return None
+    currency = found["currency"]
+    row = cursor.fetchone(
+        "SELECT members_count, women_count, cycle_number, cycle_started_on, loan_fund_cash, "
+        "social_fund_cash, loans_outstanding, member_savings, cycle_surplus, sye_balance "
+        "FROM rm_groups WHERE group_id = ?", (group_id,))
+    if row is None:  # pragma: no cover - found above
+        return None
+    members, women, cycle, started, cash, social, loans, savings, surplus, sye = row
+    stats = cursor.fetchone(
+        "SELECT members_at_start, exits, disbursed, loans_count, written_off FROM rm_cycles "
+        "WHERE group_id = ? AND cycle_number = ?", (group_id, cycle)) or (0, 0, 0, 0, 0)
+    meetings = cursor.fetchone(
+        "SELECT COALESCE(SUM(attendees), 0), COALESCE(SUM(active_members), 0) FROM rm_meetings "
+        "WHERE group_id = ? AND cycle_number = ?", (group_id, cycle)) or (0, 0)
+    late_cutoff = date.fromordinal(as_of.toordinal() - 30).isoformat()
+    loans_row = cursor.fetchone(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_on < ? THEN outstanding ELSE 0 END), 0) "
+        "FROM rm_loans WHERE group_id = ? AND status = 'open'", (late_cutoff, group_id),
+    ) or (0, 0)
+
+    def units(value: int) -> Decimal:
+        return money(int(value), currency).amount
+
+    return IndicatorInputs(
+        members=int(members), women=int(women), attendees=int(meetings[0]),
+        attendance_possible=int(meetings[1]), members_at_start=int(stats[0]),
+        exits=int(stats[1]), savings=units(savings), loans_outstanding_count=int(loans_row[0]),
+        loans_outstanding=units(loans), late_over_30_days=units(loans_row[1]),
+        loan_fund_cash=units(cash), social_fund_cash=units(social), sye_deposits=units(sye),
+        disbursed=units(stats[2]), loans_disbursed_count=int(stats[3]),
+        written_off=units(stats[4]), surplus=units(surplus),
+        days_since_cycle_start=days_between(
+            date.fromisoformat(started) if started else None, as_of),
+    )
+
+
+def indicators_record(figures: Indicators, currency: str) -> Record:
+    record: Record = {}
+    for name, value in vars(figures).items():
+        if isinstance(value, Decimal) and name in AMOUNT_INDICATORS:
+            record[name] = str(money(int(value.scaleb(_places(currency))), currency).amount)
+        elif isinstance(value, Decimal):
+            record[name] = str(value)
+        else:
+            record[name] = value
+    record["currency"] = currency
+    return record
+
+
+AMOUNT_INDICATORS = frozenset({"savings_this_cycle", "loans_outstanding", "written_off",
+                               "surplus_this_cycle", "assets"})
+
+
+def _places(currency: str) -> int:
+    from domain.money import minor_unit
+
+    return minor_unit(currency)
+
+
+def group_indicators(cursor: Cursor, group_id: str, as_of: date) -> Record | None:
+    inputs = indicator_inputs(cursor, group_id, as_of)
+    currency = currency_of(cursor, group_id)
+    if inputs is None or currency is None:
+        return None
+    return {"group_id": group_id, "as_of": as_of.isoformat(),
+            **indicators_record(compute(inputs), currency)}
+
+
+def union_indicators(cursor: Cursor, union_id: str, as_of: date) -> Record | None:
+    currency = currency_of(cursor, union_id)
+    if currency is None:
+        return None
+    total = IndicatorInputs.empty()
+    ids = cursor.fetchall("SELECT group_id FROM rm_groups WHERE union_id = ?", (union_id,))
+    for (group_id,) in ids:
+        inputs = indicator_inputs(cursor, str(group_id), as_of)
+        if inputs is not None:
+            total = total + inputs
+    return {"union_id": union_id, "as_of": as_of.isoformat(), "groups": len(ids),
+            **indicators_record(compute(total), currency)}

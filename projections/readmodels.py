@@ -1,0 +1,113 @@
+"""How each event changes the read models. Events are folded onto domain aggregates, so
+every row is computed from the domain's own state right after the event: nothing here
+re-implements a rule.
+
+Per event: journal entry and postings, account balances, statement lines, meetings,
+cycle statistics, subscriptions and hazards. Per batch (`flush`): the summary rows of
+each touched group, its members and loans, each touched union, and the entitlements
+the batch may have changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from domain.group import Group
+from domain.ledger import LedgerAggregate
+from domain.postings import journal_entry
+from domain.union import Union
+from projections import group_rows, union_rows
+from projections.codec import minor
+from projections.store import Cursor
+
+Aggregate = Group | Union
+Loader = Callable[[UUID, int], LedgerAggregate | None]
+
+
+@dataclass
+class Batch:
+    """The aggregates a batch has touched, at their state after its newest event."""
+
+    cursor: Cursor
+    load: Loader
+    states: dict[UUID, Aggregate] = field(default_factory=dict)
+    positions: dict[UUID, int] = field(default_factory=dict)
+    entitlement_groups: dict[UUID, set[str]] = field(default_factory=dict)
+    all_entitlements: set[UUID] = field(default_factory=set)
+
+    def advance(self, event: LedgerAggregate.Event) -> Aggregate:
+        """The aggregate after `event`, folded from its state before it."""
+        aggregate_id = event.originator_id
+        before: LedgerAggregate | None = self.states.get(aggregate_id)
+        if before is None and event.originator_version > 1:
+            before = self.load(aggregate_id, event.originator_version - 1)
+        after = event.mutate(before)
+        if not isinstance(after, Group | Union):  # pragma: no cover - only two aggregates
+            raise TypeError(f"unexpected aggregate {type(after).__name__}")
+        self.states[aggregate_id] = after
+        return after
+
+
+def apply(batch: Batch, position: int, event: LedgerAggregate.Event) -> None:
+    """Project one event, with the aggregate state right after it."""
+    state = batch.advance(event)
+    batch.positions[event.originator_id] = position
+    union_id = state.union_id if isinstance(state, Group) else state.id
+    _journal(batch.cursor, position, event, state, union_id)
+    if isinstance(state, Group):
+        group_rows.on_event(batch.cursor, position, event, state)
+    else:
+        union_rows.on_event(batch.cursor, event, state, batch)
+
+
+def flush(batch: Batch) -> None:
+    """Write the summary rows of every aggregate the batch touched."""
+    for aggregate_id, state in batch.states.items():
+        position = batch.positions[aggregate_id]
+        if isinstance(state, Group):
+            group_rows.flush(batch.cursor, state, position)
+        else:
+            union_rows.flush(batch.cursor, state, position)
+            union_rows.flush_entitlements(
+                batch.cursor, state, aggregate_id in batch.all_entitlements,
+                batch.entitlement_groups.get(aggregate_id, set()),
+            )
+
+
+def _journal(
+    cursor: Cursor, position: int, event: LedgerAggregate.Event, state: Aggregate,
+    union_id: UUID,
+) -> None:
+    entry = journal_entry(event)
+    if entry is None:
+        return
+    book_id = str(event.originator_id)
+    entry_id = str(event.event_id)
+    cursor.execute(
+        "INSERT INTO rm_journal (entry_id, position, book_id, book_kind, union_id, on_date, "
+        "description, event_id, event_type, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (entry_id, position, book_id, "group" if isinstance(state, Group) else "union",
+         str(union_id), entry.on.isoformat(), entry.description, entry_id,
+         type(event).__name__, event.actor),
+    )
+    rows = []
+    for line, posting in enumerate(entry.postings):
+        debit = minor(posting.amount) if posting.side == "debit" else 0
+        credit = minor(posting.amount) if posting.side == "credit" else 0
+        sub = posting.sub_account or ""
+        rows.append((entry_id, line, book_id, entry.on.isoformat(), posting.account, sub,
+                     debit, credit, position))
+        cursor.execute(
+            "INSERT INTO rm_account_balances (book_id, account, sub_account, debit, credit) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (book_id, account, sub_account) DO UPDATE SET "
+            "debit = rm_account_balances.debit + excluded.debit, "
+            "credit = rm_account_balances.credit + excluded.credit",
+            (book_id, posting.account, sub, debit, credit),
+        )
+    cursor.executemany(
+        "INSERT INTO rm_postings (entry_id, line, book_id, on_date, account, sub_account, "
+        "debit, credit, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )

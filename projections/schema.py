@@ -1,0 +1,116 @@
+"""The read-model tables. Portable SQL for SQLite and PostgreSQL; money in BIGINT minor units."""
+
+from __future__ import annotations
+
+from projections.store import Cursor
+
+TRACKING_TABLE = "rm_tracking"
+
+TABLES: dict[str, str] = {
+    TRACKING_TABLE: "name TEXT PRIMARY KEY, position BIGINT NOT NULL",
+    "rm_journal": (
+        "entry_id TEXT PRIMARY KEY, position BIGINT NOT NULL, book_id TEXT NOT NULL, "
+        "book_kind TEXT NOT NULL, union_id TEXT NOT NULL, on_date TEXT NOT NULL, "
+        "description TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL, "
+        "actor TEXT NOT NULL"
+    ),
+    "rm_postings": (
+        "entry_id TEXT NOT NULL, line INTEGER NOT NULL, book_id TEXT NOT NULL, "
+        "on_date TEXT NOT NULL, account TEXT NOT NULL, sub_account TEXT NOT NULL, "
+        "debit BIGINT NOT NULL, credit BIGINT NOT NULL, position BIGINT NOT NULL, "
+        "PRIMARY KEY (entry_id, line)"
+    ),
+    "rm_account_balances": (
+        "book_id TEXT NOT NULL, account TEXT NOT NULL, sub_account TEXT NOT NULL, "
+        "debit BIGINT NOT NULL, credit BIGINT NOT NULL, "
+        "PRIMARY KEY (book_id, account, sub_account)"
+    ),
+    "rm_groups": (
+        "group_id TEXT PRIMARY KEY, union_id TEXT NOT NULL, name TEXT NOT NULL, "
+        "enterprise TEXT NOT NULL, locality TEXT NOT NULL, affiliated_on TEXT NOT NULL, "
+        "currency TEXT NOT NULL, members_count INTEGER NOT NULL, women_count INTEGER NOT NULL, "
+        "cycle_number INTEGER NOT NULL, cycle_open INTEGER NOT NULL, cycle_started_on TEXT, "
+        "cycle_json TEXT NOT NULL, loan_fund_cash BIGINT NOT NULL, "
+        "social_fund_cash BIGINT NOT NULL, loans_outstanding BIGINT NOT NULL, "
+        "member_savings BIGINT NOT NULL, surplus BIGINT NOT NULL, cycle_surplus BIGINT NOT NULL, "
+        "sar_standing BIGINT NOT NULL, sye_balance BIGINT NOT NULL, "
+        "version INTEGER NOT NULL, position BIGINT NOT NULL"
+    ),
+    "rm_members": (
+        "member_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, name TEXT NOT NULL, "
+        "gender TEXT NOT NULL, joined_on TEXT NOT NULL, exited_on TEXT, shares INTEGER NOT NULL, "
+        "savings BIGINT NOT NULL, loan_outstanding BIGINT NOT NULL, "
+        "social_fund_paid BIGINT NOT NULL, fines_paid BIGINT NOT NULL"
+    ),
+    "rm_statement": (
+        "member_id TEXT NOT NULL, position BIGINT NOT NULL, line INTEGER NOT NULL, "
+        "group_id TEXT NOT NULL, on_date TEXT NOT NULL, event_id TEXT NOT NULL, "
+        "kind TEXT NOT NULL, description TEXT NOT NULL, amount BIGINT NOT NULL, "
+        "shares INTEGER NOT NULL, savings_balance BIGINT NOT NULL, "
+        "loan_balance BIGINT NOT NULL, PRIMARY KEY (member_id, position, line)"
+    ),
+    "rm_loans": (
+        "loan_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, member_id TEXT NOT NULL, "
+        "cycle_number INTEGER NOT NULL, principal BIGINT NOT NULL, "
+        "service_charge BIGINT NOT NULL, term_months INTEGER NOT NULL, "
+        "disbursed_on TEXT NOT NULL, due_on TEXT NOT NULL, outstanding BIGINT NOT NULL, "
+        "written_off BIGINT NOT NULL, status TEXT NOT NULL, closed_on TEXT"
+    ),
+    "rm_meetings": (
+        "group_id TEXT NOT NULL, held_on TEXT NOT NULL, meeting_id TEXT NOT NULL, "
+        "cycle_number INTEGER NOT NULL, attendees INTEGER NOT NULL, "
+        "active_members INTEGER NOT NULL, PRIMARY KEY (group_id, held_on)"
+    ),
+    "rm_cycles": (
+        "group_id TEXT NOT NULL, cycle_number INTEGER NOT NULL, started_on TEXT NOT NULL, "
+        "closed_on TEXT, members_at_start INTEGER NOT NULL, women_at_start INTEGER NOT NULL, "
+        "exits INTEGER NOT NULL, disbursed BIGINT NOT NULL, loans_count INTEGER NOT NULL, "
+        "written_off BIGINT NOT NULL, service_charge_rate TEXT NOT NULL, "
+        "share_value BIGINT NOT NULL, PRIMARY KEY (group_id, cycle_number)"
+    ),
+    "rm_unions": (
+        "union_id TEXT PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL, "
+        "currency TEXT NOT NULL, groups_count INTEGER NOT NULL, "
+        "relief_fund_balance BIGINT NOT NULL, sye_liability BIGINT NOT NULL, "
+        "subscriptions_received_total BIGINT NOT NULL, relief_policy_json TEXT NOT NULL, "
+        "version INTEGER NOT NULL, position BIGINT NOT NULL"
+    ),
+    "rm_subscriptions": (
+        "union_id TEXT NOT NULL, group_id TEXT NOT NULL, period TEXT NOT NULL, "
+        "paid BIGINT NOT NULL, PRIMARY KEY (union_id, group_id, period)"
+    ),
+    "rm_hazards": (
+        "hazard_id TEXT PRIMARY KEY, union_id TEXT NOT NULL, kind TEXT NOT NULL, "
+        "description TEXT NOT NULL, declared_on TEXT NOT NULL, affected_json TEXT NOT NULL"
+    ),
+    "rm_entitlements": (
+        "hazard_id TEXT NOT NULL, group_id TEXT NOT NULL, union_id TEXT NOT NULL, "
+        "eligible INTEGER NOT NULL, reasons_json TEXT NOT NULL, sar_standing BIGINT NOT NULL, "
+        "sye_balance BIGINT NOT NULL, base BIGINT NOT NULL, cap BIGINT, paid BIGINT NOT NULL, "
+        "entitlement BIGINT NOT NULL, policy_json TEXT NOT NULL, "
+        "PRIMARY KEY (hazard_id, group_id)"
+    ),
+}
+
+INDEXES: tuple[str, ...] = (
+    "CREATE INDEX IF NOT EXISTS rm_postings_book_date ON rm_postings (book_id, on_date)",
+    "CREATE INDEX IF NOT EXISTS rm_journal_book_date ON rm_journal (book_id, on_date, position)",
+    "CREATE INDEX IF NOT EXISTS rm_groups_union ON rm_groups (union_id, name, group_id)",
+    "CREATE INDEX IF NOT EXISTS rm_members_group ON rm_members (group_id)",
+    "CREATE INDEX IF NOT EXISTS rm_loans_group ON rm_loans (group_id, status)",
+    "CREATE INDEX IF NOT EXISTS rm_entitlements_union ON rm_entitlements (union_id)",
+)
+
+READ_MODEL_TABLES = tuple(name for name in TABLES if name != TRACKING_TABLE)
+
+
+def create_all(cursor: Cursor) -> None:
+    for name, columns in TABLES.items():
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+    for statement in INDEXES:
+        cursor.execute(statement)
+
+
+def drop_all(cursor: Cursor) -> None:
+    for name in TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")

@@ -1,0 +1,1 @@
+"""Audit tests: hash chains, tampering, checkpoints, export and import."""

@@ -1,0 +1,40 @@
+"""Wiring of the read side: the read-model store and projector beside an application."""
+
+from __future__ import annotations
+
+import os
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.ledger import LedgerAggregate
+from projections.engine import Projector
+from projections.store import PostgresReadStore, ReadStore, SqliteReadStore
+from union_ledger.application import LedgerApplication
+from union_ledger.settings import Settings, eventsourcing_env
+
+
+def build_read_store(settings: Settings) -> ReadStore:
+    """Read models live beside the events: same SQLite file, or same database and schema."""
+    if settings.persistence == "sqlite":
+        return SqliteReadStore(settings.sqlite_path)
+    if settings.persistence == "memory":
+        return SqliteReadStore(":memory:")
+    env = {**os.environ, **eventsourcing_env(settings)}
+    names = {"dbname": "DBNAME", "host": "HOST", "port": "PORT", "user": "USER",
+             "password": "PASSWORD"}
+    conninfo = {key: env[f"POSTGRES_{name}"] for key, name in names.items()
+                if env.get(f"POSTGRES_{name}")}
+    return PostgresReadStore(conninfo, settings.postgres_schema or env.get("POSTGRES_SCHEMA"))
+
+
+def build_projector(app: LedgerApplication, store: ReadStore) -> Projector:
+    def load(aggregate_id: UUID, version: int) -> LedgerAggregate | None:
+        aggregate: object
+        try:
+            aggregate = app.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, LedgerAggregate) else None
+
+    return Projector(source=app.recorder, mapper=app.mapper, load=load, store=store)
