@@ -17,11 +17,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from domain.canonical import GENESIS_HASH, canonical_bytes, chain_hash
+from domain.canonical import GENESIS_HASH, canonical_bytes, canonical_value, chain_hash
 
 PAGE_SIZE = 1000
 Progress = Callable[[int, int], None]
@@ -116,4 +116,36 @@ def end_of_day(day: date) -> datetime:
     """The last moment of a UTC day: state "as of" a date is as recorded by its end."""
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) - timedelta(
         microseconds=1
+    )
+
+
+@dataclass(frozen=True)
+class AggregateState:
+    aggregate_id: UUID
+    aggregate_type: str
+    version: int
+    chain_hash: str
+    state: dict[str, Any]
+
+
+def state_at(
+    app: Application[Any], aggregate_id: UUID, *, version: int | None = None,
+    moment: datetime | None = None,
+) -> AggregateState | None:
+    """The aggregate replayed to a version, or as recorded at a moment (None: not yet)."""
+    if moment is not None:
+        version = version_at(app, aggregate_id, moment)
+        if version == 0:
+            return None
+    try:
+        aggregate: Any = app.repository.get(aggregate_id, version=version)
+    except AggregateNotFoundError:
+        return None
+    state = {
+        key.lstrip("_"): canonical_value(value)
+        for key, value in vars(aggregate).items() if key != "_pending_events"
+    }
+    return AggregateState(
+        aggregate_id, type(aggregate).__name__, aggregate.version,
+        str(getattr(aggregate, "head_hash", "")), state,
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -99,3 +101,24 @@ def test_import_refuses_a_store_that_is_not_empty(source: LedgerApplication) -> 
     lines = list(export_lines(source))
     with pytest.raises(StoreNotEmpty):
         import_lines(source, lines)
+
+
+def test_the_auditors_own_script_recomputes_every_chain(
+    source: LedgerApplication, tmp_path: Path
+) -> None:
+    """docs/verify_chain.py (standard library only) agrees with `verify`, both ways."""
+    _history(source)
+    export = tmp_path / "export.jsonl"
+    with export.open("w", encoding="utf-8") as out:
+        write_export(source, out)
+    script = Path(__file__).parents[2] / "docs" / "verify_chain.py"
+    result = subprocess.run([sys.executable, str(script), str(export)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"OK: {source.position()} events")
+    tampered = tmp_path / "tampered.jsonl"
+    tampered.write_text(export.read_text().replace('\\"20000\\"', '\\"20001\\"', 1))
+    result = subprocess.run([sys.executable, str(script), str(tampered)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "BROKEN" in result.stdout

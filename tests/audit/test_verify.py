@@ -13,7 +13,7 @@ from domain.group import Group
 from tests.application.support import META, TODAY, build_app, register_demo_group
 from tests.support.tamper import delete_event, edit_event, run_sql
 from union_ledger.application import LedgerApplication
-from union_ledger.audit import verify
+from union_ledger.audit import end_of_day, state_at, verify
 from union_ledger.checkpoints import CheckpointInvalid, check_against, make_checkpoint
 
 KEY = b"checkpoint-key-kept-outside-the-database"
@@ -125,3 +125,20 @@ def _rewrite_history(app: LedgerApplication, group_id: UUID) -> None:
 
 def persistence_is_sqlite(app: LedgerApplication) -> bool:
     return isinstance(app.recorder, SQLiteApplicationRecorder)
+
+
+def test_state_at_a_version_and_at_a_moment(app: LedgerApplication) -> None:
+    group_id = _history(app)
+    fifth = state_at(app, group_id, version=5)
+    assert fifth is not None
+    assert fifth.version == 5
+    assert fifth.state["loan_fund_cash"] == {"amount": "20000", "currency": "UGX"}
+    events = list(app.events.get(group_id))
+    moment = events[6].timestamp  # type: ignore[attr-defined]
+    at_moment = state_at(app, group_id, moment=moment)
+    assert at_moment is not None
+    assert at_moment.version == 7
+    assert at_moment.chain_hash == events[6].chain_hash  # type: ignore[attr-defined]
+    before = state_at(app, group_id, moment=end_of_day(date(2020, 1, 1)))
+    assert before is None
+    assert state_at(app, group_id, moment=end_of_day(date(2099, 1, 1))) is not None
