@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from domain.errors import DomainError
+from union_ledger import cli_audit
 from union_ledger.settings import Settings, load_settings
 
 EXIT_OK = 0
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Record demonstration data through the normal command handlers.",
     )
     demo.set_defaults(command=_demo)
+    cli_audit.register(subcommands)
     return parser
 
 

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     snapshot_interval: int = Field(default=100, ge=2)
     admin_key: SecretStr | None = None
     environment: DeploymentEnvironment = "development"
+    # Signs audit checkpoints; keep it outside the database (and away from its admins).
+    checkpoint_key: SecretStr | None = None
+    checkpoint_dir: Path = Path("var/checkpoints")
 
     @field_validator("postgres_url")
     @classmethod
