@@ -84,8 +84,9 @@ class Money:
     currency: str
 
     def __deepcopy__(self, memo: dict[int, object]) -> Money:
-        # Immutable, like Decimal: the aggregate cache deep-copies the state for every
-        # command, and copying each value made that cost grow with the union's history.
+        # Immutable, like Decimal, so its deep copy is itself: the aggregate cache deep-copies
+        # an aggregate for every command, and copying every amount, movement and record made
+        # each transfer with a union of a thousand groups about ten times slower.
         return self
 
     def __post_init__(self) -> None:

@@ -102,8 +102,9 @@ def test_group_state_survives_snapshots_and_reload(persistence_env: dict[str, st
         for week in range(6):
             app.buy_shares(group_id, akello, 2, on=date(2026, 2, 2 + week), meta=META)
         live = app.load_group(group_id)
-        if isinstance(fresh.repository.cache, LRUCache):
-            fresh.repository.cache.clear()
+        cache = fresh.repository.cache
+        if isinstance(cache, LRUCache):  # LRUCache.clear() keeps its entries: replace it
+            fresh.repository.cache = LRUCache(maxsize=cache.maxsize)
         assert fresh.snapshots is not None
         snapshots = list(fresh.snapshots.get(group_id))
         assert [s.originator_version for s in snapshots] == [5, 10]
