@@ -26,7 +26,7 @@ import uuid
 from typing import Any
 
 GENESIS = "0" * 64
-ENVELOPE = {"originator_id", "originator_version", "timestamp", "chain_hash"}
+ENVELOPE = {"originator_id", "originator_version", "timestamp", "chain_hash", "class_version"}
 
 
 def plain(value: Any) -> Any:

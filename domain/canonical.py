@@ -25,7 +25,11 @@ from uuid import UUID
 from domain.money import Money
 
 GENESIS_HASH = "0" * 64
-ENVELOPE_FIELDS = frozenset({"originator_id", "originator_version", "timestamp", "chain_hash"})
+# Fields outside the hashed data: the envelope, the hash itself, and the schema version a
+# stored event may carry (an upcast must not change what was hashed).
+ENVELOPE_FIELDS = frozenset(
+    {"originator_id", "originator_version", "timestamp", "chain_hash", "class_version"}
+)
 
 
 def canonical_value(value: Any) -> Any:

@@ -164,7 +164,7 @@ def test_the_canonical_encoding_is_sorted_compact_json_of_plain_values() -> None
     }
     assert encoded.index(b'"aggregate_id"') < encoded.index(b'"data"') < encoded.index(
         b'"timestamp"')
-    envelope = {"originator_id", "originator_version", "timestamp", "chain_hash"}
+    envelope = {"originator_id", "originator_version", "timestamp", "chain_hash", "class_version"}
     assert envelope == ENVELOPE_FIELDS
     assert len(GENESIS_HASH) == 64 and set(GENESIS_HASH) == {"0"}
 
