@@ -14,7 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo union is recorded on the first start only (an empty store); later starts skip it.
 run: venv
+	$(BIN)/union-ledger demo
 	$(BIN)/union-ledger serve --host 127.0.0.1 --port 8000
 
 lint: venv

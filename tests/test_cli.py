@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from domain.errors import CycleAlreadyOpen
 from union_ledger import cli
-from union_ledger.settings import Settings
+from union_ledger.settings import Settings, load_settings
 
 
 def fake_demo(monkeypatch: pytest.MonkeyPatch, seed: object) -> None:
@@ -20,14 +20,20 @@ def fake_demo(monkeypatch: pytest.MonkeyPatch, seed: object) -> None:
     monkeypatch.setitem(sys.modules, "union_ledger.demo", module)
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["serve", "--help"], ["demo", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["serve", "--help"], ["demo", "--help"], ["seed", "--help"]]
+)
 def test_help_exits_zero(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(argv) == 0
     assert "usage: union-ledger" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
-    "argv", [[], ["nonsense"], ["serve", "--port", "0"], ["serve", "--workers", "x"]]
+    "argv",
+    [
+        [], ["nonsense"], ["serve", "--port", "0"], ["serve", "--workers", "x"], ["seed"],
+        ["seed", "--groups", "0", "--weeks", "1"], ["seed", "--groups", "1", "--weeks", "x"],
+    ],
 )
 def test_usage_errors_exit_two(argv: list[str]) -> None:
     assert cli.main(argv) == 2
@@ -45,7 +51,7 @@ def test_invalid_configuration_exits_two(
 
 def test_demo_runs_seed_demo_with_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     received: list[Settings] = []
-    fake_demo(monkeypatch, received.append)
+    fake_demo(monkeypatch, lambda settings, **_: received.append(settings))
     monkeypatch.setenv("UNION_LEDGER_PERSISTENCE", "memory")
     assert cli.main(["demo"]) == 0
     assert [settings.persistence for settings in received] == ["memory"]
@@ -54,7 +60,7 @@ def test_demo_runs_seed_demo_with_the_settings(monkeypatch: pytest.MonkeyPatch) 
 def test_a_domain_refusal_exits_one(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def refuse(settings: Settings) -> None:
+    def refuse(settings: Settings, **_: object) -> None:
         raise CycleAlreadyOpen("cycle 1 is still open")
 
     fake_demo(monkeypatch, refuse)
@@ -63,7 +69,7 @@ def test_a_domain_refusal_exits_one(
 
 
 def test_health() -> None:
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(load_settings(persistence="memory"))) as client:
         response = client.get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
