@@ -56,6 +56,9 @@ class IndicatorInputs:
 
 @dataclass(frozen=True)
 class Indicators:
+    """The indicators of DESIGN.md. Amounts (savings, loans, average loan size, …) are in
+    currency units, not yet rounded to the currency's minor unit: whoever shows them does."""
+
     members: int
     women_ratio: Decimal | None
     attendance_rate: Decimal | None
@@ -86,7 +89,6 @@ def compute(figures: IndicatorInputs) -> Indicators:
     roa: Decimal | None = None
     if assets != 0 and f.days_since_cycle_start > 0:
         roa = ratio(f.surplus * 365, assets * f.days_since_cycle_start)
-    average = ratio(f.disbursed, f.loans_disbursed_count)
     return Indicators(
         members=f.members,
         women_ratio=ratio(f.women, f.members),
@@ -95,7 +97,7 @@ def compute(figures: IndicatorInputs) -> Indicators:
         savings_this_cycle=f.savings,
         loans_outstanding_count=f.loans_outstanding_count,
         loans_outstanding=f.loans_outstanding,
-        average_loan_size=None if average is None else average.quantize(Decimal("0.01")),
+        average_loan_size=ratio(f.disbursed, f.loans_disbursed_count),
         portfolio_at_risk_30=ratio(f.late_over_30_days, f.loans_outstanding),
         loan_fund_utilisation=ratio(f.loans_outstanding, f.loans_outstanding + f.loan_fund_cash),
         write_off_ratio=ratio(f.written_off, f.disbursed),

@@ -26,8 +26,8 @@ def on_event(cursor: Cursor, position: int, event: LedgerAggregate.Event, group:
     if isinstance(event, gev.MemberJoined):
         cursor.execute(
             "INSERT INTO rm_members (member_id, group_id, name, gender, joined_on, exited_on, "
-            "shares, savings, loan_outstanding, social_fund_paid, fines_paid) "
-            "VALUES (?, ?, ?, ?, ?, NULL, 0, 0, 0, 0, 0)",
+            "shares, savings, loan_outstanding, social_fund_paid, fines_paid, exited_in_cycle) "
+            "VALUES (?, ?, ?, ?, ?, NULL, 0, 0, 0, 0, 0, NULL)",
             (event.member_id, gid, event.name, event.gender, event.on.isoformat()),
         )
     elif isinstance(event, gev.MeetingHeld):
@@ -54,34 +54,39 @@ def _cycle_started(cursor: Cursor, event: gev.CycleStarted, group: Group) -> Non
     members = group.active_members()
     cursor.execute(
         "INSERT INTO rm_cycles (group_id, cycle_number, started_on, closed_on, "
-        "members_at_start, women_at_start, exits, disbursed, loans_count, written_off, "
-        "service_charge_rate, share_value) VALUES (?, ?, ?, NULL, ?, ?, 0, 0, 0, 0, ?, ?)",
+        "members_at_start, women_at_start, men_at_start, exits, disbursed, loans_count, "
+        "written_off, service_charge_rate, share_value) "
+        "VALUES (?, ?, ?, NULL, ?, ?, ?, 0, 0, 0, 0, ?, ?)",
         (str(group.id), event.number, event.on.isoformat(), len(members),
          sum(1 for m in members if m.gender == "female"),
+         sum(1 for m in members if m.gender == "male"),
          str(event.service_charge_rate_monthly), minor(event.share_value)),
     )
 
 
-def _cycle_add(cursor: Cursor, group: Group, column: str, amount: int) -> None:
-    cycle = group.open_cycle
-    if cycle is not None:
-        cursor.execute(
-            f"UPDATE rm_cycles SET {column} = {column} + ? "
-            "WHERE group_id = ? AND cycle_number = ?",
-            (amount, str(group.id), cycle.number),
-        )
+def _cycle_add(cursor: Cursor, group: Group, cycle_number: int, column: str, amount: int) -> None:
+    cursor.execute(
+        f"UPDATE rm_cycles SET {column} = {column} + ? WHERE group_id = ? AND cycle_number = ?",
+        (amount, str(group.id), cycle_number),
+    )
 
 
 def _member_exited(
     cursor: Cursor, position: int, event: gev.MemberExited, group: Group
 ) -> None:
     settlement = event.settlement
-    _cycle_add(cursor, group, "exits", 1)
+    cycle = group.open_cycle
+    if cycle is not None:  # an exit between cycles is no drop-out of either
+        _cycle_add(cursor, group, cycle.number, "exits", 1)
+        cursor.execute(
+            "UPDATE rm_members SET exited_in_cycle = ? WHERE group_id = ? AND member_id = ?",
+            (cycle.number, str(group.id), settlement.member_id),
+        )
     _statement(cursor, position, 0, event, group, settlement.member_id, "exit",
                f"Exit settlement: savings {settlement.savings.amount} less loan "
-               f"{settlement.loan_deducted.amount}", settlement.net, 0)
+               f"{settlement.loan_deducted.amount}", settlement.net, -settlement.shares)
     for loan_id in event.loan_ids:
-        _loan_row(cursor, group, group.loans[loan_id], event)
+        _settle_loan(cursor, position, group, group.loans[loan_id], event)
 
 
 def _money(
@@ -89,13 +94,11 @@ def _money(
     record: EntryRecord, group: Group, sign: int,
 ) -> None:
     amount = record.amount if sign > 0 else -record.amount
-    if record.kind == "loan_disbursed":
-        _cycle_add(cursor, group, "disbursed", sign * minor(record.principal or amount))
-        _cycle_add(cursor, group, "loans_count", sign)
-    elif record.kind == "loan_written_off":
-        _cycle_add(cursor, group, "written_off", minor(amount))
     if record.loan_id is not None:
-        _loan_row(cursor, group, group.loans[record.loan_id], event)
+        loan = group.loans[record.loan_id]
+        _loan_statistics(cursor, group, loan, record, sign)
+        _loan_movement(cursor, position, group, loan, event, *_loan_changes(record, sign))
+        _loan_row(cursor, group, loan, event)
     member_id = record.member_id
     if member_id is None or member_id not in group.members:
         return
@@ -104,14 +107,56 @@ def _money(
     )
     if column is not None:
         cursor.execute(
-            f"UPDATE rm_members SET {column} = {column} + ? WHERE member_id = ?",
-            (minor(amount), member_id),
+            f"UPDATE rm_members SET {column} = {column} + ? WHERE group_id = ? AND member_id = ?",
+            (minor(amount), str(group.id), member_id),
         )
     label = MEMBER_KINDS.get(record.kind, record.kind)
     if sign < 0:
         label = f"Reversal: {label}"
     _statement(cursor, position, 0, event, group, member_id, record.kind, label, amount,
                sign * record.shares)
+
+
+def _loan_statistics(
+    cursor: Cursor, group: Group, loan: Loan, record: EntryRecord, sign: int
+) -> None:
+    """The cycle's loan figures, booked to the loan's own cycle (a reversal undoes them)."""
+    if record.kind == "loan_disbursed":
+        _cycle_add(cursor, group, loan.cycle_number, "disbursed", sign * minor(loan.principal))
+        _cycle_add(cursor, group, loan.cycle_number, "loans_count", sign)
+    elif record.kind == "loan_written_off":
+        _cycle_add(cursor, group, loan.cycle_number, "written_off", sign * minor(record.amount))
+
+
+def _loan_changes(record: EntryRecord, sign: int) -> tuple[int, int, int]:
+    """(principal, outstanding, written-off) changes of a loan entry, in minor units."""
+    amount = sign * minor(record.amount)
+    if record.kind == "loan_disbursed":
+        return sign * minor(record.principal or record.amount), amount, 0
+    if record.kind == "loan_written_off":
+        return 0, -amount, amount
+    return 0, -amount, 0  # a repayment
+
+
+def _loan_movement(
+    cursor: Cursor, position: int, group: Group, loan: Loan, event: LedgerAggregate.Event,
+    principal_change: int, outstanding_change: int, written_off_change: int,
+) -> None:
+    cursor.execute(
+        "INSERT INTO rm_loan_movements (loan_id, position, group_id, on_date, "
+        "principal_change, outstanding_change, written_off_change) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (loan.loan_id, position, str(group.id), event.on.isoformat(), principal_change,
+         outstanding_change, written_off_change),
+    )
+
+
+def _settle_loan(
+    cursor: Cursor, position: int, group: Group, loan: Loan, event: LedgerAggregate.Event
+) -> None:
+    """A loan settled from savings at an exit or share-out: what it still owed is cleared."""
+    _loan_movement(cursor, position, group, loan, event, 0, -minor(loan.outstanding), 0)
+    _loan_row(cursor, group, loan, event)
 
 
 def _shared_out(
@@ -126,9 +171,14 @@ def _shared_out(
                    f"Share-out of cycle {event.cycle_number}: {payout.shares} shares, gross "
                    f"{payout.gross.amount}, loan deducted {payout.loan_deducted.amount}",
                    payout.net, -payout.shares)
-    for loan in group.loans.values():
-        if loan.cycle_number == event.cycle_number and loan.status == "settled":
-            _loan_row(cursor, group, loan, event)
+    # The loans this share-out settles are those still open before it; loans settled
+    # earlier (at a member's exit) keep their own closing date.
+    open_before = cursor.fetchall(
+        "SELECT loan_id FROM rm_loans WHERE group_id = ? AND status = 'open' ORDER BY loan_id",
+        (str(group.id),),
+    )
+    for (loan_id,) in open_before:
+        _settle_loan(cursor, position, group, group.loans[str(loan_id)], event)
 
 
 def _statement(
@@ -162,7 +212,7 @@ def _loan_row(cursor: Cursor, group: Group, loan: Loan, event: LedgerAggregate.E
         "INSERT INTO rm_loans (loan_id, group_id, member_id, cycle_number, principal, "
         "service_charge, term_months, disbursed_on, due_on, outstanding, written_off, status, "
         "closed_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (loan_id) DO UPDATE SET outstanding = excluded.outstanding, "
+        "ON CONFLICT (group_id, loan_id) DO UPDATE SET outstanding = excluded.outstanding, "
         "written_off = excluded.written_off, status = excluded.status, "
         "closed_on = excluded.closed_on",
         (loan.loan_id, str(group.id), loan.member_id, loan.cycle_number, minor(loan.principal),
@@ -205,9 +255,9 @@ def flush(cursor: Cursor, group: Group, position: int) -> None:
         shares = group.open_cycle.shares.get(member.member_id, 0) if group.open_cycle else 0
         cursor.execute(
             "UPDATE rm_members SET exited_on = ?, shares = ?, savings = ?, "
-            "loan_outstanding = ? WHERE member_id = ?",
+            "loan_outstanding = ? WHERE group_id = ? AND member_id = ?",
             (iso(member.exited_on), shares, minor(savings),
-             minor(_loan_balance(group, member.member_id)), member.member_id),
+             minor(_loan_balance(group, member.member_id)), str(group.id), member.member_id),
         )
 
 

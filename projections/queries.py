@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from domain.books import GROUP_ACCOUNTS, UNION_ACCOUNTS
-from domain.indicators import IndicatorInputs, Indicators, compute, days_between
-from projections.codec import amount_text, money
+from projections.codec import amount_text
+from projections.indicator_queries import (
+    group_indicators,
+    indicator_inputs,
+    indicators_record,
+    union_indicators,
+)
 from projections.store import Cursor
 
 Record = dict[str, Any]
@@ -165,15 +169,17 @@ def group_members(cursor: Cursor, group_id: str) -> list[Record]:
 def statement(
     cursor: Cursor, group_id: str, member_id: str, limit: int, after: int | None
 ) -> list[Record] | None:
-    member = cursor.fetchone("SELECT group_id FROM rm_members WHERE member_id = ?",
-                             (member_id,))
+    member = cursor.fetchone(
+        "SELECT group_id FROM rm_members WHERE group_id = ? AND member_id = ?",
+        (group_id, member_id))
     currency = currency_of(cursor, group_id)
-    if member is None or member[0] != group_id or currency is None:
+    if member is None or currency is None:
         return None
     rows = cursor.fetchall(
         "SELECT position, on_date, event_id, kind, description, amount, shares, "
-        "savings_balance, loan_balance FROM rm_statement WHERE member_id = ? AND position > ? "
-        "ORDER BY position, line LIMIT ?", (member_id, after or 0, min(limit, PAGE_SIZE_MAX)))
+        "savings_balance, loan_balance FROM rm_statement WHERE group_id = ? AND member_id = ? "
+        "AND position > ? ORDER BY position, line LIMIT ?",
+        (group_id, member_id, after or 0, min(limit, PAGE_SIZE_MAX)))
     return [
         {"position": r[0], "on": r[1], "event_id": r[2], "kind": r[3], "description": r[4],
          "amount": amount_text(r[5], currency), "shares": r[6],
@@ -269,90 +275,75 @@ def entitlements(cursor: Cursor, hazard_id: str) -> list[Record]:
     ]
 
 
-# --- indicators ----------------------------------------------------------------------------
+# --- API pages: members, hazards, statement lines, unions ----------------------------------
 
 
-def indicator_inputs(cursor: Cursor, group_id: str, as_of: date) -> IndicatorInputs | None:
-    found = group(cursor, group_id)
-    if found is None:
-        return None
-    currency = found["currency"]
-    row = cursor.fetchone(
-        "SELECT members_count, women_count, cycle_number, cycle_started_on, loan_fund_cash, "
-        "social_fund_cash, loans_outstanding, member_savings, cycle_surplus, sye_balance "
-        "FROM rm_groups WHERE group_id = ?", (group_id,))
-    if row is None:  # pragma: no cover - found above
-        return None
-    members, women, cycle, started, cash, social, loans, savings, surplus, sye = row
-    stats = cursor.fetchone(
-        "SELECT members_at_start, exits, disbursed, loans_count, written_off FROM rm_cycles "
-        "WHERE group_id = ? AND cycle_number = ?", (group_id, cycle)) or (0, 0, 0, 0, 0)
-    meetings = cursor.fetchone(
-        "SELECT COALESCE(SUM(attendees), 0), COALESCE(SUM(active_members), 0) FROM rm_meetings "
-        "WHERE group_id = ? AND cycle_number = ?", (group_id, cycle)) or (0, 0)
-    late_cutoff = date.fromordinal(as_of.toordinal() - 30).isoformat()
-    loans_row = cursor.fetchone(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_on < ? THEN outstanding ELSE 0 END), 0) "
-        "FROM rm_loans WHERE group_id = ? AND status = 'open'", (late_cutoff, group_id),
-    ) or (0, 0)
-
-    def units(value: int) -> Decimal:
-        return money(int(value), currency).amount
-
-    return IndicatorInputs(
-        members=int(members), women=int(women), attendees=int(meetings[0]),
-        attendance_possible=int(meetings[1]), members_at_start=int(stats[0]),
-        exits=int(stats[1]), savings=units(savings), loans_outstanding_count=int(loans_row[0]),
-        loans_outstanding=units(loans), late_over_30_days=units(loans_row[1]),
-        loan_fund_cash=units(cash), social_fund_cash=units(social), sye_deposits=units(sye),
-        disbursed=units(stats[2]), loans_disbursed_count=int(stats[3]),
-        written_off=units(stats[4]), surplus=units(surplus),
-        days_since_cycle_start=days_between(
-            date.fromisoformat(started) if started else None, as_of),
-    )
+MEMBER_FIELDS = ("member_id", "name", "gender", "joined_on", "exited_on", "shares", "savings",
+                 "loan_outstanding")
 
 
-def indicators_record(figures: Indicators, currency: str) -> Record:
-    record: Record = {}
-    for name, value in vars(figures).items():
-        if isinstance(value, Decimal) and name in AMOUNT_INDICATORS:
-            record[name] = str(money(int(value.scaleb(_places(currency))), currency).amount)
-        elif isinstance(value, Decimal):
-            record[name] = str(value)
-        else:
-            record[name] = value
-    record["currency"] = currency
-    return record
-
-
-AMOUNT_INDICATORS = frozenset({"savings_this_cycle", "loans_outstanding", "written_off",
-                               "surplus_this_cycle", "assets"})
-
-
-def _places(currency: str) -> int:
-    from domain.money import minor_unit
-
-    return minor_unit(currency)
-
-
-def group_indicators(cursor: Cursor, group_id: str, as_of: date) -> Record | None:
-    inputs = indicator_inputs(cursor, group_id, as_of)
+def members_of_group(cursor: Cursor, group_id: str) -> list[Record] | None:
+    """The group's members in joining order, amounts as text (None: unknown group)."""
     currency = currency_of(cursor, group_id)
-    if inputs is None or currency is None:
-        return None
-    return {"group_id": group_id, "as_of": as_of.isoformat(),
-            **indicators_record(compute(inputs), currency)}
-
-
-def union_indicators(cursor: Cursor, union_id: str, as_of: date) -> Record | None:
-    currency = currency_of(cursor, union_id)
     if currency is None:
         return None
-    total = IndicatorInputs.empty()
-    ids = cursor.fetchall("SELECT group_id FROM rm_groups WHERE union_id = ?", (union_id,))
-    for (group_id,) in ids:
-        inputs = indicator_inputs(cursor, str(group_id), as_of)
-        if inputs is not None:
-            total = total + inputs
-    return {"union_id": union_id, "as_of": as_of.isoformat(), "groups": len(ids),
-            **indicators_record(compute(total), currency)}
+    rows = cursor.fetchall(
+        "SELECT member_id, name, gender, joined_on, exited_on, shares, savings, "
+        "loan_outstanding FROM rm_members WHERE group_id = ? "
+        "ORDER BY joined_on, name, member_id", (group_id,))
+    records = [dict(zip(MEMBER_FIELDS, row, strict=True)) for row in rows]
+    for record in records:
+        record["savings"] = amount_text(int(record["savings"]), currency)
+        record["loan_outstanding"] = amount_text(int(record["loan_outstanding"]), currency)
+    return records
+
+
+def hazards_of_union(
+    cursor: Cursor, union_id: str, limit: int, after: str | None
+) -> list[Record]:
+    rows = cursor.fetchall(
+        "SELECT hazard_id, union_id, kind, description, declared_on, affected_json "
+        "FROM rm_hazards WHERE union_id = ? AND hazard_id > ? ORDER BY hazard_id LIMIT ?",
+        (union_id, after or "", min(limit, PAGE_SIZE_MAX)))
+    return [{"id": r[0], "union_id": r[1], "kind": r[2], "description": r[3],
+             "declared_on": r[4], "affected_group_ids": json.loads(r[5])} for r in rows]
+
+
+def statement_lines(
+    cursor: Cursor, group_id: str, member_id: str, limit: int, after: tuple[int, int] | None
+) -> list[Record] | None:
+    """Like `statement`, keyed by (position, line) so a page may end inside one event."""
+    member = cursor.fetchone(
+        "SELECT group_id FROM rm_members WHERE group_id = ? AND member_id = ?",
+        (group_id, member_id))
+    currency = currency_of(cursor, group_id)
+    if member is None or currency is None:
+        return None
+    position, line = after or (0, -1)
+    rows = cursor.fetchall(
+        "SELECT position, line, on_date, event_id, kind, description, amount, shares, "
+        "savings_balance, loan_balance FROM rm_statement WHERE group_id = ? AND member_id = ? "
+        "AND (position > ? OR (position = ? AND line > ?)) ORDER BY position, line LIMIT ?",
+        (group_id, member_id, position, position, line, min(limit, PAGE_SIZE_MAX)))
+    return [
+        {"position": r[0], "line": r[1], "on": r[2], "event_id": r[3], "kind": r[4],
+         "description": r[5], "amount": amount_text(r[6], currency), "shares": r[7],
+         "savings_balance": amount_text(r[8], currency),
+         "loan_balance": amount_text(r[9], currency)}
+        for r in rows
+    ]
+
+
+def unions_page(cursor: Cursor, limit: int, after: str | None) -> list[Record]:
+    """Unions ordered by code (then id), for administrators."""
+    rows = cursor.fetchall(
+        "SELECT union_id, code FROM rm_unions ORDER BY code, union_id", ())
+    keys = [(str(code), str(union_id)) for union_id, code in rows]
+    start = 0
+    if after is not None:
+        start = next((i + 1 for i, (_, uid) in enumerate(keys) if uid == after), len(keys))
+    found = (union(cursor, uid) for _, uid in keys[start:start + min(limit, PAGE_SIZE_MAX)])
+    return [record for record in found if record is not None]
+
+
+__all__ = ["group_indicators", "indicator_inputs", "indicators_record", "union_indicators"]

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
+
+from domain import group_events
 from domain.group import Group
 from domain.ledger import LedgerAggregate
 from domain.postings import journal_entry
@@ -26,27 +29,65 @@ Aggregate = Group | Union
 Loader = Callable[[UUID, int], LedgerAggregate | None]
 
 
+def _event_topics(owner: object) -> frozenset[str]:
+    return frozenset(
+        get_topic(value) for value in vars(owner).values()
+        if isinstance(value, type) and issubclass(value, LedgerAggregate.Event)
+    )
+
+
+# The events folded into read models: those of groups and unions. The log also holds
+# other aggregates' events (API keys, idempotency records); the engine steps over them,
+# still advancing its position past them.
+PROJECTED_TOPICS = _event_topics(group_events) | _event_topics(Union)
+
+
+def projects(topic: str) -> bool:
+    return topic in PROJECTED_TOPICS
+
+
+Positioned = tuple[int, LedgerAggregate.Event]  # an event and its place in the log
+
+
+def states_before(events: list[Positioned], load: Loader) -> dict[UUID, LedgerAggregate]:
+    """Each aggregate a batch touches, as it was just before the batch's first event of it.
+
+    The engine calls this before it opens its transaction: loading reads the event store,
+    which must never wait on the read store's lock (with SQLite both are one file).
+    """
+    states: dict[UUID, LedgerAggregate] = {}
+    seen: set[UUID] = set()
+    for _, event in events:
+        aggregate_id = event.originator_id
+        if aggregate_id in seen:
+            continue
+        seen.add(aggregate_id)
+        if event.originator_version > 1:
+            before = load(aggregate_id, event.originator_version - 1)
+            if before is None:
+                raise LookupError(f"aggregate {aggregate_id} not found at version "
+                                  f"{event.originator_version - 1}")
+            states[aggregate_id] = before
+    return states
+
+
 @dataclass
 class Batch:
     """The aggregates a batch has touched, at their state after its newest event."""
 
     cursor: Cursor
-    load: Loader
-    states: dict[UUID, Aggregate] = field(default_factory=dict)
+    states: dict[UUID, LedgerAggregate]
     positions: dict[UUID, int] = field(default_factory=dict)
     entitlement_groups: dict[UUID, set[str]] = field(default_factory=dict)
     all_entitlements: set[UUID] = field(default_factory=set)
 
     def advance(self, event: LedgerAggregate.Event) -> Aggregate:
-        """The aggregate after `event`, folded from its state before it."""
-        aggregate_id = event.originator_id
-        before: LedgerAggregate | None = self.states.get(aggregate_id)
-        if before is None and event.originator_version > 1:
-            before = self.load(aggregate_id, event.originator_version - 1)
-        after = event.mutate(before)
+        """The aggregate after `event`, folded from its state before it (the event checks
+        that it follows that state's version)."""
+        after = event.mutate(self.states.get(event.originator_id))
         if not isinstance(after, Group | Union):  # pragma: no cover - only two aggregates
             raise TypeError(f"unexpected aggregate {type(after).__name__}")
-        self.states[aggregate_id] = after
+        self.states[event.originator_id] = after
         return after
 
 
@@ -64,11 +105,11 @@ def apply(batch: Batch, position: int, event: LedgerAggregate.Event) -> None:
 
 def flush(batch: Batch) -> None:
     """Write the summary rows of every aggregate the batch touched."""
-    for aggregate_id, state in batch.states.items():
-        position = batch.positions[aggregate_id]
+    for aggregate_id, position in batch.positions.items():
+        state = batch.states[aggregate_id]
         if isinstance(state, Group):
             group_rows.flush(batch.cursor, state, position)
-        else:
+        elif isinstance(state, Union):
             union_rows.flush(batch.cursor, state, position)
             union_rows.flush_entitlements(
                 batch.cursor, state, aggregate_id in batch.all_entitlements,

@@ -5,8 +5,14 @@ from __future__ import annotations
 from projections.store import Cursor
 
 TRACKING_TABLE = "rm_tracking"
+VERSION_TABLE = "rm_schema"
+# Member and loan ids are unique within their group only (a client may choose them).
+# Raise when a table or column changes: a store built under another version is dropped
+# and rebuilt from the log by the next projector to start (read models are disposable).
+SCHEMA_VERSION = 2
 
 TABLES: dict[str, str] = {
+    VERSION_TABLE: "version INTEGER NOT NULL",
     TRACKING_TABLE: "name TEXT PRIMARY KEY, position BIGINT NOT NULL",
     "rm_journal": (
         "entry_id TEXT PRIMARY KEY, position BIGINT NOT NULL, book_id TEXT NOT NULL, "
@@ -37,24 +43,33 @@ TABLES: dict[str, str] = {
         "version INTEGER NOT NULL, position BIGINT NOT NULL"
     ),
     "rm_members": (
-        "member_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, name TEXT NOT NULL, "
+        "member_id TEXT NOT NULL, group_id TEXT NOT NULL, name TEXT NOT NULL, "
         "gender TEXT NOT NULL, joined_on TEXT NOT NULL, exited_on TEXT, shares INTEGER NOT NULL, "
         "savings BIGINT NOT NULL, loan_outstanding BIGINT NOT NULL, "
-        "social_fund_paid BIGINT NOT NULL, fines_paid BIGINT NOT NULL"
+        "social_fund_paid BIGINT NOT NULL, fines_paid BIGINT NOT NULL, "
+        "exited_in_cycle INTEGER, PRIMARY KEY (group_id, member_id)"
     ),
     "rm_statement": (
         "member_id TEXT NOT NULL, position BIGINT NOT NULL, line INTEGER NOT NULL, "
         "group_id TEXT NOT NULL, on_date TEXT NOT NULL, event_id TEXT NOT NULL, "
         "kind TEXT NOT NULL, description TEXT NOT NULL, amount BIGINT NOT NULL, "
         "shares INTEGER NOT NULL, savings_balance BIGINT NOT NULL, "
-        "loan_balance BIGINT NOT NULL, PRIMARY KEY (member_id, position, line)"
+        "loan_balance BIGINT NOT NULL, PRIMARY KEY (group_id, member_id, position, line)"
     ),
     "rm_loans": (
-        "loan_id TEXT PRIMARY KEY, group_id TEXT NOT NULL, member_id TEXT NOT NULL, "
+        "loan_id TEXT NOT NULL, group_id TEXT NOT NULL, member_id TEXT NOT NULL, "
         "cycle_number INTEGER NOT NULL, principal BIGINT NOT NULL, "
         "service_charge BIGINT NOT NULL, term_months INTEGER NOT NULL, "
         "disbursed_on TEXT NOT NULL, due_on TEXT NOT NULL, outstanding BIGINT NOT NULL, "
-        "written_off BIGINT NOT NULL, status TEXT NOT NULL, closed_on TEXT"
+        "written_off BIGINT NOT NULL, status TEXT NOT NULL, closed_on TEXT, "
+        "PRIMARY KEY (group_id, loan_id)"
+    ),
+    # How each event changed each loan: the loans' balances as of any date (SAVIX, PAR).
+    "rm_loan_movements": (
+        "loan_id TEXT NOT NULL, position BIGINT NOT NULL, group_id TEXT NOT NULL, "
+        "on_date TEXT NOT NULL, principal_change BIGINT NOT NULL, "
+        "outstanding_change BIGINT NOT NULL, written_off_change BIGINT NOT NULL, "
+        "PRIMARY KEY (group_id, loan_id, position)"
     ),
     "rm_meetings": (
         "group_id TEXT NOT NULL, held_on TEXT NOT NULL, meeting_id TEXT NOT NULL, "
@@ -64,7 +79,8 @@ TABLES: dict[str, str] = {
     "rm_cycles": (
         "group_id TEXT NOT NULL, cycle_number INTEGER NOT NULL, started_on TEXT NOT NULL, "
         "closed_on TEXT, members_at_start INTEGER NOT NULL, women_at_start INTEGER NOT NULL, "
-        "exits INTEGER NOT NULL, disbursed BIGINT NOT NULL, loans_count INTEGER NOT NULL, "
+        "men_at_start INTEGER NOT NULL, exits INTEGER NOT NULL, disbursed BIGINT NOT NULL, "
+        "loans_count INTEGER NOT NULL, "
         "written_off BIGINT NOT NULL, service_charge_rate TEXT NOT NULL, "
         "share_value BIGINT NOT NULL, PRIMARY KEY (group_id, cycle_number)"
     ),
@@ -98,13 +114,25 @@ INDEXES: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS rm_groups_union ON rm_groups (union_id, name, group_id)",
     "CREATE INDEX IF NOT EXISTS rm_members_group ON rm_members (group_id)",
     "CREATE INDEX IF NOT EXISTS rm_loans_group ON rm_loans (group_id, status)",
+    "CREATE INDEX IF NOT EXISTS rm_loan_movements_group ON rm_loan_movements "
+    "(group_id, on_date)",
     "CREATE INDEX IF NOT EXISTS rm_entitlements_union ON rm_entitlements (union_id)",
 )
 
-READ_MODEL_TABLES = tuple(name for name in TABLES if name != TRACKING_TABLE)
+READ_MODEL_TABLES = tuple(
+    name for name in TABLES if name not in (TRACKING_TABLE, VERSION_TABLE)
+)
 
 
 def create_all(cursor: Cursor) -> None:
+    """Create what is missing; drop everything first when it was built by another version."""
+    cursor.execute(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} ({TABLES[VERSION_TABLE]})")
+    row = cursor.fetchone(f"SELECT MAX(version) FROM {VERSION_TABLE}")
+    found = None if row is None or row[0] is None else int(row[0])
+    if found != SCHEMA_VERSION:
+        drop_all(cursor)
+        cursor.execute(f"CREATE TABLE {VERSION_TABLE} ({TABLES[VERSION_TABLE]})")
+        cursor.execute(f"INSERT INTO {VERSION_TABLE} (version) VALUES (?)", (SCHEMA_VERSION,))
     for name, columns in TABLES.items():
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
     for statement in INDEXES:

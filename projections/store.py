@@ -2,16 +2,21 @@
 
 SQL is written once with `?` placeholders and portable types (TEXT, BIGINT, INTEGER);
 money is stored as BIGINT minor units so sums are exact in both databases. The read
-models live in the same database (and schema) as the events, so a batch of read-model
-writes and its tracking position commit in one transaction.
+models live in the same database (and schema) as the events; a batch of read-model
+writes and its tracking position commit in one transaction of the read store.
+
+The two databases answer alike: PostgreSQL's `SUM` of a BIGINT is NUMERIC (a Decimal in
+Python), so whole Decimals in results are turned back into ints, as SQLite returns them.
 """
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -78,42 +83,80 @@ class SqliteReadStore:
 
     @contextmanager
     def transaction(self, *, readonly: bool = False) -> Iterator[Cursor]:
+        """A transaction; a writing one takes the database's write lock at once (waiting up
+        to BUSY_TIMEOUT_S for the event store's writers), so it never fails half-way
+        for want of the lock."""
         with self._lock:
             self._connection.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
             try:
                 yield _SqliteCursor(self._connection)
+                self._connection.execute("COMMIT")
             except BaseException:
-                self._connection.execute("ROLLBACK")
+                # SQLite may already have rolled back (e.g. after an I/O error).
+                if self._connection.in_transaction:
+                    self._connection.execute("ROLLBACK")
                 raise
-            self._connection.execute("COMMIT")
 
     def close(self) -> None:
         self._connection.close()
+
+
+@functools.lru_cache(maxsize=512)  # the read side has a few dozen distinct statements
+def postgres_sql(statement: str) -> str:
+    """`?` placeholders as psycopg's `%s`; a literal `%` doubled so psycopg keeps it.
+
+    Text between single quotes is copied unchanged apart from the doubling, so a `?`
+    inside a string literal stays a question mark.
+    """
+    parts: list[str] = []
+    quoted = False
+    for char in statement:
+        if char == "'":
+            quoted = not quoted
+            parts.append(char)
+        elif char == "%":
+            parts.append("%%")
+        elif char == "?" and not quoted:
+            parts.append("%s")
+        else:
+            parts.append(char)
+    return "".join(parts)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def normalise_row(row: Row) -> Row:
+    """A result row as SQLite would give it: whole Decimals (SUM of BIGINT) as ints."""
+    return tuple(_plain(value) for value in row)
 
 
 class _PostgresCursor:
     def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
         self._cursor = cursor
 
-    @staticmethod
-    def _sql(statement: str) -> str:
-        return statement.replace("?", "%s")
-
     def execute(self, statement: str, params: Params = ()) -> None:
-        self._cursor.execute(self._sql(statement), tuple(params))
+        self._cursor.execute(postgres_sql(statement), tuple(params))
 
     def executemany(self, statement: str, rows: Sequence[Params]) -> None:
         if rows:
-            self._cursor.executemany(self._sql(statement), [tuple(r) for r in rows])
+            self._cursor.executemany(postgres_sql(statement), [tuple(r) for r in rows])
 
     def fetchall(self, statement: str, params: Params = ()) -> list[Row]:
-        self.execute(statement, params)
-        return list(self._cursor.fetchall())
+        # A cursor of its own: in pipeline mode a cursor that sent several statements
+        # would answer with the first statement's result, not this query's.
+        with self._cursor.connection.cursor() as cursor:
+            cursor.execute(postgres_sql(statement), tuple(params))
+            return [normalise_row(row) for row in cursor.fetchall()]
 
     def fetchone(self, statement: str, params: Params = ()) -> Row | None:
-        self.execute(statement, params)
-        row: Row | None = self._cursor.fetchone()
-        return row
+        with self._cursor.connection.cursor() as cursor:
+            cursor.execute(postgres_sql(statement), tuple(params))
+            row: Row | None = cursor.fetchone()
+        return None if row is None else normalise_row(row)
 
 
 class PostgresReadStore:
@@ -123,18 +166,19 @@ class PostgresReadStore:
 
     def __init__(self, conninfo: dict[str, str], schema: str | None = None) -> None:
         self._lock = threading.RLock()
-        self._conninfo = conninfo
-        self._schema = schema
+        self.conninfo = conninfo
+        self.schema = schema
         self._connection: psycopg.Connection[Any] | None = None
 
     def _connect(self) -> psycopg.Connection[Any]:
         if self._connection is None or self._connection.closed:
-            connection = psycopg.connect(**self._conninfo)  # type: ignore[arg-type]
-            if self._schema:
+            # Autocommit: every unit of work is an explicit `transaction()` block, and
+            # nothing is left open (idle in transaction) between them.
+            connection = psycopg.connect(**self.conninfo, autocommit=True)  # type: ignore[arg-type]
+            if self.schema:
                 connection.execute(
-                    sql.SQL("SET search_path TO {}").format(sql.Identifier(self._schema))
+                    sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema))
                 )
-                connection.commit()
             self._connection = connection
         return self._connection
 
@@ -143,11 +187,24 @@ class PostgresReadStore:
         with self._lock:
             connection = self._connect()
             try:
-                with connection.transaction(), connection.cursor() as cursor:
+                with self._pipeline(connection, readonly), connection.transaction(), \
+                        connection.cursor() as cursor:
+                    if readonly:
+                        cursor.execute("SET TRANSACTION READ ONLY")
                     yield _PostgresCursor(cursor)
             except psycopg.OperationalError:
                 connection.close()
                 raise
+
+    @staticmethod
+    def _pipeline(
+        connection: psycopg.Connection[Any], readonly: bool
+    ) -> AbstractContextManager[object]:
+        """Writes go out in pipeline mode: the statements of a projection batch are sent
+        without waiting for each answer (a read, or the commit, collects them), so a batch
+        costs a few round trips instead of one per row. An error still fails the whole
+        transaction, only reported at that later sync."""
+        return nullcontext() if readonly else connection.pipeline()
 
     def close(self) -> None:
         if self._connection is not None:

@@ -9,6 +9,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.ledger import LedgerAggregate
 from projections.engine import Projector
+from projections.listen import PostgresWake
 from projections.store import PostgresReadStore, ReadStore, SqliteReadStore
 from union_ledger.application import LedgerApplication
 from union_ledger.settings import Settings, eventsourcing_env
@@ -25,6 +26,7 @@ def build_read_store(settings: Settings) -> ReadStore:
              "password": "PASSWORD"}
     conninfo = {key: env[f"POSTGRES_{name}"] for key, name in names.items()
                 if env.get(f"POSTGRES_{name}")}
+    conninfo["connect_timeout"] = env.get("POSTGRES_CONNECT_TIMEOUT") or "10"  # never hang
     return PostgresReadStore(conninfo, settings.postgres_schema or env.get("POSTGRES_SCHEMA"))
 
 
@@ -38,3 +40,12 @@ def build_projector(app: LedgerApplication, store: ReadStore) -> Projector:
         return aggregate if isinstance(aggregate, LedgerAggregate) else None
 
     return Projector(source=app.recorder, mapper=app.mapper, load=load, store=store)
+
+
+def build_wake(app: LedgerApplication, store: ReadStore) -> PostgresWake | None:
+    """A LISTEN-based wake-up for the projector when the events are in PostgreSQL (the
+    recorder NOTIFYs its channel after each write); None for the other stores, which poll."""
+    channel = getattr(app.recorder, "channel_name", None)
+    if not isinstance(store, PostgresReadStore) or not isinstance(channel, str):
+        return None
+    return PostgresWake(store.conninfo, channel)

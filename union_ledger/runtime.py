@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from projections.engine import Projector
+from projections.listen import PostgresWake
 from projections.store import Cursor, ReadStore
 from union_ledger.application import LedgerApplication
 from union_ledger.bootstrap import build_application
 from union_ledger.core import business_today
-from union_ledger.readside import build_projector, build_read_store
+from union_ledger.readside import build_projector, build_read_store, build_wake
 from union_ledger.settings import Settings
 
 
@@ -24,6 +25,7 @@ class Runtime:
     app: LedgerApplication
     store: ReadStore
     projector: Projector
+    wake: PostgresWake | None = None  # the projector's LISTEN connection (PostgreSQL)
 
     @contextmanager
     def read(self) -> Iterator[Cursor]:
@@ -33,6 +35,8 @@ class Runtime:
 
     def close(self) -> None:
         self.projector.stop()
+        if self.wake is not None:
+            self.wake.close()
         self.store.close()
         self.app.close()
 
@@ -49,6 +53,8 @@ def start_runtime(
     projector = build_projector(app, store)
     if background_projection is None:
         background_projection = settings.persistence != "postgres"
+    wake = None
     if background_projection:
-        projector.start()
-    return Runtime(settings, app, store, projector)
+        wake = build_wake(app, store)
+        projector.start(wake)
+    return Runtime(settings, app, store, projector, wake)

@@ -1,0 +1,1 @@
+"""Read models: exactly once, batched, rebuildable, and right."""
