@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstall only when the dependencies in pyproject.toml change.
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint clean
+.PHONY: venv run test lint bench reliability clean
 
 venv: $(STAMP)
 
@@ -28,6 +28,20 @@ test: venv lint
 	@status=0; $(BIN)/pytest || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
+
+# Not part of `make test`: seeds PostgreSQL databases and loads the API for minutes
+# (BENCH_ARGS=--quick) or hours (the full sizes); see docs/PERFORMANCE.md.
+BENCH_ARGS ?= --quick
+bench: venv
+	$(BIN)/union-ledger bench $(BENCH_ARGS)
+
+# The reliability tests (tests/reliability) run briefly inside `make test`; this runs them
+# for minutes: the bank test under load with repeated kill -9, many projector crashes on a
+# year-long log, and many more fuzzing examples (see tests/reliability/budget.py).
+reliability: venv
+	RELIABILITY_BANK_SECONDS=180 RELIABILITY_BANK_KILLS=6 RELIABILITY_CRASH_KILLS=40 \
+	RELIABILITY_CRASH_WEEKS=52 RELIABILITY_FUZZ_EXAMPLES=100 RELIABILITY_FUZZ_COVERAGE=1 \
+	$(BIN)/pytest tests/reliability
 
 # Removes the environment and caches; never var/, which holds the ledger's data.
 clean:

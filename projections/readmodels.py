@@ -22,6 +22,7 @@ from domain.ledger import LedgerAggregate
 from domain.postings import journal_entry
 from domain.union import Union
 from projections import group_rows, union_rows
+from projections.batching import BufferedCursor
 from projections.codec import minor
 from projections.store import Cursor
 
@@ -81,6 +82,10 @@ class Batch:
     entitlement_groups: dict[UUID, set[str]] = field(default_factory=dict)
     all_entitlements: set[UUID] = field(default_factory=set)
 
+    def __post_init__(self) -> None:
+        # Row writes are held and sent in bulk by `flush` (see batching.py).
+        self.cursor = BufferedCursor(self.cursor)
+
     def advance(self, event: LedgerAggregate.Event) -> Aggregate:
         """The aggregate after `event`, folded from its state before it (the event checks
         that it follows that state's version)."""
@@ -115,6 +120,8 @@ def flush(batch: Batch) -> None:
                 batch.cursor, state, aggregate_id in batch.all_entitlements,
                 batch.entitlement_groups.get(aggregate_id, set()),
             )
+    if isinstance(batch.cursor, BufferedCursor):
+        batch.cursor.flush()
 
 
 def _journal(

@@ -22,6 +22,8 @@ from typing import Any, Protocol
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
+from psycopg_pool import ConnectionPool
 
 Row = tuple[Any, ...]
 Params = Sequence[Any]
@@ -164,11 +166,16 @@ class PostgresReadStore:
 
     dialect = "postgres"
 
+    READERS_MAX = 4  # connections for read-only transactions, per process
+    READER_WAIT_S = 10.0
+
     def __init__(self, conninfo: dict[str, str], schema: str | None = None) -> None:
         self._lock = threading.RLock()
         self.conninfo = conninfo
         self.schema = schema
         self._connection: psycopg.Connection[Any] | None = None
+        self._readers: ConnectionPool[psycopg.Connection[Any]] | None = None
+        self._readers_lock = threading.Lock()
 
     def _connect(self) -> psycopg.Connection[Any]:
         if self._connection is None or self._connection.closed:
@@ -182,8 +189,30 @@ class PostgresReadStore:
             self._connection = connection
         return self._connection
 
+    def _configure(self, connection: psycopg.Connection[Any]) -> None:
+        if self.schema:
+            connection.execute(
+                sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+
+    def _reader_pool(self) -> ConnectionPool[psycopg.Connection[Any]]:
+        """Read-only transactions use a small pool, so the requests of one API process
+        read side by side instead of queueing for the one connection writes use."""
+        with self._readers_lock:
+            if self._readers is None:
+                self._readers = ConnectionPool(
+                    make_conninfo(**self.conninfo), min_size=1, max_size=self.READERS_MAX,
+                    kwargs={"autocommit": True}, configure=self._configure,
+                    timeout=self.READER_WAIT_S, open=True, name="read-models")
+            return self._readers
+
     @contextmanager
     def transaction(self, *, readonly: bool = False) -> Iterator[Cursor]:
+        if readonly:
+            with self._reader_pool().connection() as connection, connection.transaction(), \
+                    connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION READ ONLY")
+                yield _PostgresCursor(cursor)
+            return
         with self._lock:
             connection = self._connect()
             try:
@@ -207,5 +236,9 @@ class PostgresReadStore:
         return nullcontext() if readonly else connection.pipeline()
 
     def close(self) -> None:
+        with self._readers_lock:
+            if self._readers is not None:
+                self._readers.close()
+                self._readers = None
         if self._connection is not None:
             self._connection.close()

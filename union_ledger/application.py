@@ -9,11 +9,13 @@ from domain.group_state import SNAPSHOT_TYPES as GROUP_STATE_TYPES
 from domain.union import SNAPSHOT_TYPES as UNION_STATE_TYPES
 from domain.union import Union
 from union_ledger.group_cases import GroupCases
+from union_ledger.key_cases import KeyCases
 from union_ledger.union_cases import UnionCases
 
 
-class LedgerApplication(GroupCases, UnionCases):
-    """Groups and unions as event-sourced aggregates; snapshots keep hot ones quick to load."""
+class LedgerApplication(GroupCases, UnionCases, KeyCases):
+    """Groups, unions and API keys as event-sourced aggregates; snapshots keep hot ones quick
+    to load."""
 
     def _snapshot_intervals(self, interval: int) -> dict[type[Any], int]:
         return {Group: interval, Union: interval}

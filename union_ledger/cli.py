@@ -1,4 +1,4 @@
-"""The `union-ledger` command line: serve the API, load demo data."""
+"""The `union-ledger` command line: serve the API, load demo or synthetic data."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from bench import cli as cli_bench
 from domain.errors import DomainError
-from union_ledger import cli_audit
+from union_ledger import cli_audit, cli_readside, cli_seed
+from union_ledger.progress import ProgressBar
 from union_ledger.settings import Settings, load_settings
 
 EXIT_OK = 0
@@ -74,16 +76,27 @@ def build_parser() -> argparse.ArgumentParser:
     demo = subcommands.add_parser(
         "demo",
         help="load the demonstration union, groups and meetings",
-        description="Record demonstration data through the normal command handlers.",
+        description="Record a demonstration union (five groups, a year of weekly meetings, "
+        "loans, a share-out, a flood and its relief) through the normal command handlers, "
+        "only when the store holds no events: on any later run it records nothing.",
     )
     demo.set_defaults(command=_demo)
+    cli_seed.register(subcommands)
     cli_audit.register(subcommands)
+    cli_readside.register(subcommands)
+    cli_bench.register(subcommands)
     return parser
 
 
 def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from union_ledger.demo_access import curl_line, ensure_demo_key
+
+    demo_key = ensure_demo_key(settings)
+    if demo_key is not None:
+        print("union-ledger: try the API with the demo accountant key:\n  "
+              + curl_line(demo_key, arguments.host, arguments.port), flush=True)
     uvicorn.run(
         APP_FACTORY,
         factory=True,
@@ -102,9 +115,10 @@ def _demo(arguments: argparse.Namespace, settings: Settings) -> int:
             raise
         print("union-ledger: demo data is not available in this build", file=sys.stderr)
         return EXIT_REFUSED
-    result = demo.seed_demo(settings)
+    bar = ProgressBar("demo weeks")
+    result = demo.seed_demo(settings, progress=bar)
     if result is not None:
-        print(result)
+        print(bar.finish(str(result)) if getattr(result, "created", False) else result)
     return EXIT_OK
 
 

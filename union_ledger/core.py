@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
 from domain import errors
 from domain.group import Group
 from domain.group_state import SNAPSHOT_TYPES as GROUP_STATE_TYPES
 from domain.ledger import LedgerAggregate, Meta
+from union_ledger.checkout import Attempt, Checkouts
 from union_ledger.transcodings import register_all
 
 T = TypeVar("T")
@@ -45,6 +48,31 @@ class Outcome(Generic[T]):
 Decision = tuple[T, list[LedgerAggregate]]
 
 
+@dataclass(frozen=True)
+class SaveWith:
+    """What a caller adds to every save made under `saving_with` (e.g. an idempotency
+    record): `check` runs before each attempt and may raise to stop it; `build` makes
+    the extra aggregates from the decided value, so they commit with the decision."""
+
+    check: Callable[[], None]
+    build: Callable[[Any], list[LedgerAggregate]]
+
+
+_SAVE_WITH: ContextVar[SaveWith | None] = ContextVar("save_with", default=None)
+# The command attempt running in this context: `_load` borrows aggregates for it.
+_ATTEMPT: ContextVar[Attempt | None] = ContextVar("command_attempt", default=None)
+
+
+@contextmanager
+def saving_with(extra: SaveWith) -> Iterator[None]:
+    """Within this block, every `run` also saves what `extra` builds, in its transaction."""
+    token = _SAVE_WITH.set(extra)
+    try:
+        yield
+    finally:
+        _SAVE_WITH.reset(token)
+
+
 class LedgerCore(Application[UUID]):
     """Wiring shared by every use case. Use cases follow load → decide → save."""
 
@@ -65,6 +93,8 @@ class LedgerCore(Application[UUID]):
         self.snapshotting_intervals = self._snapshot_intervals(snapshot_interval)  # type: ignore[misc]
         self.clock = clock
         self.conflicts_retried = 0
+        self.events_written = 0
+        self.checkouts = Checkouts(self.repository)
 
     def _snapshot_intervals(self, interval: int) -> dict[type[Any], int]:
         return {Group: interval}
@@ -79,11 +109,17 @@ class LedgerCore(Application[UUID]):
     # --- loading ------------------------------------------------------------------------
 
     def _load(self, aggregate_id: UUID, cls: type[A], missing: type[errors.DomainError]) -> A:
+        """Inside `run`, the aggregate checked out for the command (see checkout.py);
+        elsewhere a copy of it, to read."""
         aggregate: object
-        try:
-            aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            aggregate = None
+        attempt = _ATTEMPT.get()
+        if attempt is not None:
+            aggregate = self.checkouts.borrow(attempt, aggregate_id)
+        else:
+            try:
+                aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                aggregate = None
         if not isinstance(aggregate, cls):
             raise missing(f"{cls.__name__.lower()} {aggregate_id} not found", id=str(aggregate_id))
         return aggregate
@@ -98,20 +134,58 @@ class LedgerCore(Application[UUID]):
     ) -> Outcome[T]:
         """Decide and save as one transaction, retrying a bounded number of times when
         another writer saved the same aggregate first (the decision is re-made on fresh
-        state, so its rules are checked again)."""
-        for attempt in range(RETRIES_MAX):
-            value, aggregates = decide()
+        state, so its rules are checked again). Under `saving_with`, its extra aggregates
+        join the same save."""
+        with_extra = _SAVE_WITH.get()
+        for attempt_number in range(RETRIES_MAX):
+            attempt = Attempt()
+            token = _ATTEMPT.set(attempt)
+            saved = False
             try:
-                recordings = self.save(*aggregates, *(extra or []))
-            except RecordConflictError:
-                self.conflicts_retried += 1
-                time.sleep(RETRY_BACKOFF_S * (2**attempt) * random.random())
-                continue
-            position = recordings[-1].notification.id if recordings else self.position()
-            return Outcome(value, position)
+                if with_extra is not None:
+                    with_extra.check()
+                value, aggregates = decide()
+                added = with_extra.build(value) if with_extra is not None else []
+                try:
+                    recordings = self.save(*aggregates, *(extra or []), *added)
+                    saved = True
+                except RecordConflictError:
+                    self.conflicts_retried += 1
+            finally:
+                _ATTEMPT.reset(token)
+                self.checkouts.give_back(attempt, saved=saved)
+            if saved:
+                self.events_written += len(recordings)
+                position = recordings[-1].notification.id if recordings else self.position()
+                return Outcome(value, position)
+            time.sleep(RETRY_BACKOFF_S * (2**attempt_number) * random.random())
         raise errors.ConcurrencyConflict(
             f"the records changed under {RETRIES_MAX} attempts in a row; try again"
         )
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshot each saved aggregate whose events reached a multiple of its interval.
+
+        The library rebuilds the aggregate from the store at that version (a read of the
+        previous snapshot and up to an interval of events) for every snapshot. The saved
+        aggregate is already in memory at its stored version, so it is snapshotted as it
+        is: at that multiple when its last event reached it (single-event commands), or at
+        its last version when a batch (a meeting sheet) went past one.
+        """
+        if self.snapshots is None or not self.snapshotting_intervals:
+            return
+        versions: dict[UUID, tuple[int, int]] = {}
+        for event in processing_event.events:
+            first, _ = versions.get(event.originator_id, (event.originator_version, 0))
+            versions[event.originator_id] = (first, event.originator_version)
+        for aggregate_id, aggregate in processing_event.aggregates.items():
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            first, last = versions.get(aggregate_id, (0, 0))
+            if interval is None or last == 0 or aggregate.version != last:
+                continue
+            if last // interval > (first - 1) // interval:
+                snapshot_class: Any = getattr(type(aggregate), "Snapshot", self.snapshot_class)
+                self.snapshots.put([snapshot_class.take(aggregate)])
 
     def position(self) -> int:
         """The newest position of the global log (0 when empty)."""

@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     snapshot_interval: int = Field(default=100, ge=2)
     admin_key: SecretStr | None = None
     environment: DeploymentEnvironment = "development"
+    # --- HTTP API: limits on everything a client sends or waits for ---
+    request_body_bytes_max: int = Field(default=1_048_576, ge=1024, le=67_108_864)
+    page_size_default: int = Field(default=100, ge=1, le=10_000)
+    page_size_max: int = Field(default=1000, ge=1, le=10_000)
+    meeting_entries_max: int = Field(default=500, ge=1, le=500)
+    idempotency_key_length_max: int = Field(default=200, ge=16, le=1000)
+    read_wait_timeout_s: float = Field(default=5.0, gt=0, le=30)
+    ready_lag_events_max: int = Field(default=1000, ge=0)
+    audit_scan_events_max: int = Field(default=10_000, ge=100, le=1_000_000)
     # Signs audit checkpoints; keep it outside the database (and away from its admins).
     checkpoint_key: SecretStr | None = None
     checkpoint_dir: Path = Path("var/checkpoints")
@@ -84,6 +93,12 @@ class Settings(BaseSettings):
                 "postgres_schema must be a lower-case SQL identifier (letters, digits, _)"
             )
         return value
+
+    @model_validator(mode="after")
+    def _check_page_sizes(self) -> Settings:
+        if self.page_size_default > self.page_size_max:
+            raise ValueError("page_size_default must not exceed page_size_max")
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_admin_key_in_production(self) -> Settings:

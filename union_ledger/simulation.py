@@ -266,9 +266,8 @@ def _meeting(run: _Run, sim: GroupSim, on: date) -> None:
 
 
 def _read_group(app: LedgerApplication, group_id: UUID) -> Group:
-    """The group's current state, only to decide from. A command deep-copies the aggregate
-    it changes, which costs as much as the group's whole history; a read that changes
-    nothing may use the cached aggregate itself, and halves the cost of a meeting."""
+    """The group's current state, only to decide from: the cached aggregate itself (a read
+    that changes nothing needs no copy of its own)."""
     group: object = app.repository.get(group_id, deepcopy_from_cache=False)
     if not isinstance(group, Group):
         return app.load_group(group_id)

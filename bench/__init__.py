@@ -1,0 +1,1 @@
+"""Benchmarks of the ledger against PostgreSQL's own limit: `union-ledger bench`."""

@@ -1,0 +1,1 @@
+"""Reliability under load, faults and bad input: real processes, fuzzing, hostile requests."""
