@@ -26,3 +26,27 @@ class AuditEvent(BaseModel):
     actor: str | None
     data: dict[str, Any]
     chain_hash: str | None
+
+
+class BrokenLink(BaseModel):
+    aggregate_id: UUID
+    version: int
+    reason: str
+
+
+class VerifyOut(BaseModel):
+    """The result of recomputing every hash chain the key may see (docs/AUDIT.md)."""
+
+    ok: bool
+    events_checked: int
+    first_broken: BrokenLink | None
+
+
+class AggregateStateOut(BaseModel):
+    """An aggregate replayed to a version, or as recorded at a moment."""
+
+    aggregate_id: UUID
+    aggregate_type: str
+    version: int
+    chain_hash: str
+    state: dict[str, Any]

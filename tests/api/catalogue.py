@@ -216,6 +216,10 @@ AUDIT_ENDPOINTS = (
              Refusal(422, "validation_error", params={"limit": 0})),
     Endpoint("GET", f"{V}/audit/aggregates/{{aggregate_id}}/events", none, 200,
              Refusal(404, "aggregate_not_found", ids=unknown("aggregate_id"))),
+    Endpoint("GET", f"{V}/audit/aggregates/{{aggregate_id}}/state", none, 200,
+             Refusal(404, "aggregate_not_found", ids=unknown("aggregate_id"))),
+    Endpoint("GET", f"{V}/audit/verify", none, 200,
+             Refusal(422, "validation_error", params={"min_position": -1})),
 )
 
 ENDPOINTS = (ADMIN_ENDPOINTS + GROUP_ENDPOINTS + MONEY_ENDPOINTS + TRANSFER_ENDPOINTS
