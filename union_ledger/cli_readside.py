@@ -1,4 +1,4 @@
-"""Read-side commands: `project` (the projection worker) and `rebuild` (every read model)."""
+"""Read-side commands: `project` (the projection worker), `rebuild`, and `migrate` (set-up)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,23 @@ def register(subcommands: Any) -> None:
         "with a progress bar on stderr and a summary (events, seconds, events/s). Readers "
         "see empty tables meanwhile: stop the projection worker (and the API) first.")
     rebuild.set_defaults(command=_rebuild)
+    migrate = subcommands.add_parser(
+        "migrate", help="create the schema, event tables and read-model tables, then exit",
+        description="Prepare a database for the API and the projection worker: the "
+        "PostgreSQL schema (if UNION_LEDGER_POSTGRES_SCHEMA is set), the event and snapshot "
+        "tables, and the read-model tables. Safe to run again: it creates only what is "
+        "missing. Exit 0 when the database is ready.")
+    migrate.set_defaults(command=_migrate)
+
+
+def _migrate(arguments: argparse.Namespace, settings: Settings) -> int:
+    runtime = start_runtime(settings, background_projection=False)
+    try:
+        print(f"migrate: {settings.persistence} store ready at log position "
+              f"{runtime.app.position()}; read models at {runtime.projector.position()}")
+    finally:
+        runtime.close()
+    return EXIT_OK
 
 
 def _project(arguments: argparse.Namespace, settings: Settings) -> int:
