@@ -16,7 +16,6 @@ from uuid import UUID
 from api.errors import ApiProblem, unauthorized
 from domain import errors
 from domain.api_keys import ROLES, ApiKey, Role, key_id_for, secret_hash
-from domain.group import Group
 from domain.ledger import Meta
 from union_ledger.application import LedgerApplication
 from union_ledger.settings import Settings
@@ -99,15 +98,14 @@ def require_group(app: LedgerApplication, principal: Principal, raw_id: str) -> 
     if principal.role == ADMIN:
         return
     group_id = _uuid(raw_id)
-    group = app.find(group_id, Group) if group_id is not None else None
-    if group is None or group.union_id != principal.union_id:
+    union_id = app.union_of_group(group_id) if group_id is not None else None
+    if union_id is None or union_id != principal.union_id:
         raise group_not_found(raw_id)
 
 
 def require_group_in_union(app: LedgerApplication, group_id: UUID, union_id: UUID) -> None:
     """A group named in a body must belong to the union of the path, or it is unknown."""
-    group = app.find(group_id, Group)
-    if group is None or group.union_id != union_id:
+    if app.union_of_group(group_id) != union_id:
         raise group_not_found(str(group_id))
 
 

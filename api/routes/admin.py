@@ -137,7 +137,7 @@ def issue_api_key(body: ApiKeyIn, command: AdminWriter) -> JSONResponse:
 def get_api_key(key_id: UUID, caller: AdminReader, rt: Rt) -> ApiKeyOut:
     key = rt.app.find(key_id, ApiKey)
     if key is None:
-        raise ApiKeyNotFound(f"api key {key_id} not found", id=str(key_id))
+        raise ApiKeyNotFound(f"apikey {key_id} not found", id=str(key_id))
     return ApiKeyOut(id=key.id, role=key.role, union_id=key.union_id, label=key.label,
                      issued_on=key.issued_on, revoked_on=key.revoked_on)
 

@@ -37,7 +37,12 @@ from union_ledger.runtime import Runtime
 
 router = APIRouter(tags=["reports"], responses={**READ_PROBLEMS, **CSV_RESPONSE})
 
-AsOf = Annotated[date | None, Query(description="Business date (default: now / today).")]
+# Bounded: PAR looks 30 days before the date and arrears run to the end of its period, so
+# the ends of Python's date range (years 1 and 9999) would overflow into a 500.
+AS_OF_MIN, AS_OF_MAX = date(1900, 1, 1), date(2999, 12, 31)
+AsOf = Annotated[date | None, Query(
+    ge=AS_OF_MIN, le=AS_OF_MAX,
+    description="Business date, 1900-01-01 to 2999-12-31 (default: now / today).")]
 STATEMENT_COLUMNS = ("position", "on", "event_id", "kind", "description", "amount", "shares",
                      "savings_balance", "loan_balance")
 ARREARS_COLUMNS = ("group_id", "period", "due_on", "owed", "paid", "unpaid")

@@ -50,7 +50,12 @@ def _decimal_text(value: object) -> Decimal:
     return Decimal(text)
 
 
-Day = Annotated[date, BeforeValidator(_iso_date), Field(examples=["2026-03-02"])]
+# Business dates are bounded: the rules add months, grace days and whole periods to them,
+# which at the ends of Python's date range (years 1 and 9999) would leave the calendar.
+DAY_MIN, DAY_MAX = date(1900, 1, 1), date(2999, 12, 31)
+Day = Annotated[date, BeforeValidator(_iso_date), Field(
+    ge=DAY_MIN, le=DAY_MAX, examples=["2026-03-02"],
+    description="A business date YYYY-MM-DD, from 1900-01-01 to 2999-12-31.")]
 DecimalText = Annotated[Decimal, BeforeValidator(_decimal_text),
                         PlainSerializer(str, return_type=str), Field(examples=["0.10"])]
 # No NUL character: PostgreSQL text cannot hold one, so a name with it would be booked and

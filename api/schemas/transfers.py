@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 from api.schemas.admin import PolicyOut
 from api.schemas.common import Amount, AmountOut, Day, LongText, RequestBody, Text, Written
 
-Period = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"),
+Period = Annotated[str, StringConstraints(
+    pattern=r"^(19|2[0-9])[0-9]{2}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"),
                    Field(description="2026 (annual), 2026-Q3 (quarterly), 2026-07 (monthly)",
                          examples=["2026"])]
 

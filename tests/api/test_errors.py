@@ -149,3 +149,14 @@ def test_an_unexpected_error_is_logged_with_a_correlation_id(
     assert "disk on fire" not in response.text
     logged = [r for r in caplog.records if "trace-42" in r.getMessage()]
     assert logged and logged[0].exc_info is not None
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31"])
+def test_business_dates_stay_in_the_calendar(api: Api, world: World, day: str) -> None:
+    schedule = {"frequency": "monthly", "amount": "100", "grace_days": 366, "effective_on": day}
+    response = api.call("PUT", f"/v1/unions/{world.union_id}/subscription-schedule", schedule)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "effective_on"
+    period = {"period": day[:4], "amount": "100", "on": "2026-10-01"}
+    response = api.call("POST", f"/v1/groups/{world.group_id}/subscriptions", period)
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"
