@@ -23,6 +23,7 @@ from api.routes import (
     reports,
     transfers,
 )
+from union_ledger.logs import configure_logging
 from union_ledger.runtime import Runtime, start_runtime
 from union_ledger.settings import Settings, load_settings
 
@@ -43,6 +44,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     """A new application. Nothing connects here: the runtime starts with the lifespan,
     unless one is given (its owner started it and closes it)."""
     chosen = settings or (runtime.settings if runtime is not None else load_settings())
+    if settings is None and runtime is None:
+        # The server path (uvicorn's factory call): every line it logs is JSON, with the
+        # request id, the key id (never the secret) and the latency of each request.
+        configure_logging(chosen.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -40,9 +40,12 @@ Rt = Annotated[Runtime, Depends(runtime)]
 
 
 def current_key(
-    rt: Rt, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request, rt: Rt,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    return authenticate(rt.app, rt.settings, credentials.credentials if credentials else "")
+    principal = authenticate(rt.app, rt.settings, credentials.credentials if credentials else "")
+    request.state.key_id = principal.key_id  # for the request log: the id, never the secret
+    return principal
 
 
 CurrentKey = Annotated[Principal, Depends(current_key)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -14,6 +15,7 @@ from api.errors import problem_response
 from api.metrics import Metrics
 
 REQUEST_ID_HEADER = "x-request-id"
+request_log = logging.getLogger("union_ledger.requests")
 # A client's request id is echoed and logged: printable, short, no separators that
 # could forge log lines or headers.
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -130,8 +132,16 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_recording)
         finally:
-            self.metrics.observe(scope["method"], self._route_of(scope), status,
-                                 time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            route = self._route_of(scope)
+            self.metrics.observe(scope["method"], route, status, elapsed)
+            state = scope.get("state", {})
+            request_log.info(
+                "%s %s %s", scope["method"], route, status,
+                extra={"method": scope["method"], "route": route, "status": status,
+                       "latency_ms": round(elapsed * 1000, 2),
+                       "request_id": state.get("request_id"), "key_id": state.get("key_id")},
+            )
 
     def _route_of(self, scope: Scope) -> str:
         route: Any = scope.get("route")

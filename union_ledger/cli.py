@@ -97,12 +97,16 @@ def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
     if demo_key is not None:
         print("union-ledger: try the API with the demo accountant key:\n  "
               + curl_line(demo_key, arguments.host, arguments.port), flush=True)
+    from union_ledger.serving import NoDelayH11Protocol
+
     uvicorn.run(
         APP_FACTORY,
         factory=True,
         host=arguments.host,
         port=arguments.port,
         workers=arguments.workers,
+        http=NoDelayH11Protocol,
+        log_config=None,  # the app logs JSON lines itself (union_ledger/logs.py)
     )
     return EXIT_OK
 

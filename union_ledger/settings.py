@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     # Signs audit checkpoints; keep it outside the database (and away from its admins).
     checkpoint_key: SecretStr | None = None
     checkpoint_dir: Path = Path("var/checkpoints")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("postgres_url")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
@@ -11,6 +12,8 @@ from pydantic import BaseModel
 
 from api.deps import Rt
 from api.metrics import Metrics
+from union_ledger.audit import stored_fields
+from union_ledger.runtime import Runtime
 
 log = logging.getLogger("union_ledger.api")
 PROMETHEUS_MEDIA_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -78,5 +81,23 @@ def metrics(request: Request, rt: Rt) -> Response:
         ("union_ledger_projection_lag_events", "gauge",
          "Events the read models are behind the log.",
          float(max(log_position - projected, 0))),
+        ("union_ledger_projection_lag_seconds", "gauge",
+         "Age of the oldest event the read models have not applied yet (0: caught up).",
+         _lag_seconds(rt, projected, log_position)),
     ]
     return PlainTextResponse(registry.exposition(gauges), media_type=PROMETHEUS_MEDIA_TYPE)
+
+
+def _lag_seconds(rt: Runtime, projected: int, log_position: int) -> float:
+    """How long ago the first event the read models still miss was recorded."""
+    if projected < 0 or log_position <= projected:
+        return 0.0
+    try:
+        waiting = rt.app.recorder.select_notifications(projected, 1, inclusive_of_start=False)
+        if not waiting:
+            return 0.0
+        recorded = stored_fields(rt.app, waiting[0])["timestamp"]
+        return float(max((datetime.now(UTC) - recorded).total_seconds(), 0.0))
+    except Exception:
+        log.warning("metrics could not read the projection lag", exc_info=True)
+        return -1.0

@@ -49,6 +49,7 @@ def test_metrics_are_prometheus_text(api: Api, world: World) -> None:
     written = re.search(r"^union_ledger_events_written_total (\d+)$", text, re.MULTILINE)
     assert written and int(written.group(1)) > 0
     assert re.search(r"^union_ledger_projection_lag_events \d+$", text, re.MULTILINE)
+    assert re.search(r"^union_ledger_projection_lag_seconds [0-9.]+$", text, re.MULTILINE)
     assert world.group_id not in text  # labels are route templates, never raw paths
 
 
