@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
 
 from api.auth import group_not_found, union_not_found
 from api.deps import AnyReader, BookReader, Page, Rt
@@ -33,6 +34,7 @@ from api.schemas.reports import (
 from api.tabular import CSV_RESPONSE, report, rows_of
 from domain import errors
 from projections import queries
+from projections.savix import SAVIX_COLUMNS, quarter_dates, savix_rows
 from union_ledger.runtime import Runtime
 
 router = APIRouter(tags=["reports"], responses={**READ_PROBLEMS, **CSV_RESPONSE})
@@ -217,3 +219,38 @@ def arrears(union_id: UUID, request: Request, caller: AnyReader, rt: Rt,
     ]
     return report(request, Arrears(root=lines),
                   lambda: (ARREARS_COLUMNS, rows_of(lines, ARREARS_COLUMNS)))
+
+
+class SavixReport(BaseModel):
+    """The SAVIX quarterly figures of every group of a union (columns: docs/INDICATORS.md)."""
+
+    union_id: UUID
+    year: int
+    quarter: int
+    rows: list[dict[str, Any]]
+
+
+@router.get("/unions/{union_id}/savix", response_model=SavixReport,
+            responses={200: {"content": {"text/csv": {}}}, **READ_PROBLEMS},
+            summary="The SAVIX quarterly report of every group (CSV with Accept: text/csv)")
+def savix(
+    union_id: UUID, request: Request, caller: BookReader, rt: Rt,
+    year: Annotated[int | None, Query(ge=2000, le=2999, description="Report year "
+                                      "(default: this quarter's)")] = None,
+    quarter: Annotated[int | None, Query(ge=1, le=4, description="Report quarter, 1 to 4 "
+                                         "(default: the current one)")] = None,
+) -> Response:
+    """Per group, the figures a savings-group programme files with the SAVIX MIS, as of the
+    quarter's last day (or today while the quarter runs)."""
+    today = rt.app.today()
+    year = year or today.year
+    quarter = quarter or (today.month - 1) // 3 + 1
+    if quarter_dates(year, quarter)[0] > today:
+        raise errors.InvalidDate(f"{year}-Q{quarter} has not begun yet (today is {today})")
+    with rt.read() as cursor:
+        if queries.union(cursor, str(union_id)) is None:
+            raise union_not_found(str(union_id))
+        rows = savix_rows(cursor, str(union_id), year, quarter, today=today)
+    body = SavixReport(union_id=union_id, year=year, quarter=quarter, rows=rows)
+    return report(request, body, lambda: (
+        list(SAVIX_COLUMNS), [[row.get(c) for c in SAVIX_COLUMNS] for row in rows]))

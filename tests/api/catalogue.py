@@ -209,6 +209,8 @@ REPORT_ENDPOINTS = (
              Refusal(404, "union_not_found", ids=unknown("union_id"))),
     Endpoint("GET", f"{U}/arrears", none, 200,
              Refusal(404, "union_not_found", ids=unknown("union_id"))),
+    Endpoint("GET", f"{U}/savix", none, 200,
+             Refusal(404, "union_not_found", ids=unknown("union_id"))),
 )
 
 AUDIT_ENDPOINTS = (

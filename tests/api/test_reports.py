@@ -17,7 +17,7 @@ from tests.api.support import ADMIN, Api, World, fill
 CSV_COLUMNS = {
     "/balances": "section", "/statement": "position", "/journal": "position",
     "/trial-balance": "code", "/indicators": "indicator", "/arrears": "group_id",
-    "/groups": "id", "/entitlements": "group_id",
+    "/groups": "id", "/entitlements": "group_id", "/savix": "report_date",
 }
 
 
@@ -134,3 +134,18 @@ def test_min_position_gives_up_with_503(make_api: ApiFactory) -> None:
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
     assert response.json()["code"] == "projection_lagging"
+
+
+def test_the_savix_report_is_a_csv_row_per_group(api: Api, world: World) -> None:
+    answer = api.call("GET", f"/v1/unions/{world.union_id}/savix",
+                      headers={**world.keys["accountant"], "Accept": "text/csv"},
+                      params={"year": 2026, "quarter": 1})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    header, *rows = answer.text.strip().splitlines()
+    assert header.split(",")[:2] == ["report_date", "year"] or "group_id" in header
+    assert "members_at_cycle_start" in header and "attendance_rate" in header
+    assert len(rows) >= 1
+    bad = api.call("GET", f"/v1/unions/{world.union_id}/savix",
+                   headers=world.keys["accountant"], params={"quarter": 5})
+    assert bad.status_code == 422
