@@ -41,7 +41,7 @@ bench: venv
 reliability: venv
 	RELIABILITY_BANK_SECONDS=180 RELIABILITY_BANK_KILLS=6 RELIABILITY_CRASH_KILLS=40 \
 	RELIABILITY_CRASH_WEEKS=52 RELIABILITY_FUZZ_EXAMPLES=100 RELIABILITY_FUZZ_COVERAGE=1 \
-	$(BIN)/pytest tests/reliability
+	$(BIN)/pytest tests/reliability --durations=5
 
 # Removes the environment and caches; never var/, which holds the ledger's data.
 clean:

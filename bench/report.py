@@ -106,21 +106,18 @@ def _git_commit() -> str:
 def table(report: Report) -> str:
     """The figures side by side for each log size, then the targets."""
     sizes = list(report.sizes)
+    logs = [s for s in sizes if "groups" in report.sizes[s]]  # the seeded log sizes
     names = list(dict.fromkeys(f.name for f in report.figures))
     header = ["figure", *(f"{s} ({report.sizes[s]['label']})" for s in sizes)]
-    if len(sizes) > 1:
-        header.append(f"{sizes[-1]}/{sizes[0]}")
+    if len(logs) > 1:
+        header.append(f"{logs[-1]}/{logs[0]}")
     rows = [header]
     for name in names:
-        cells = [name]
-        values = []
-        for size in sizes:
-            figure = report.value(name, size)
-            values.append(figure.value if figure else None)
-            cells.append(_cell(figure))
-        if len(sizes) > 1:
-            first, last = values[0], values[-1]
-            cells.append(f"{last / first:.2f}x" if first and last is not None else "-")
+        cells = [name, *(_cell(report.value(name, size)) for size in sizes)]
+        if len(logs) > 1:
+            first, last = report.value(name, logs[0]), report.value(name, logs[-1])
+            cells.append(f"{last.value / first.value:.2f}x" if first and last and first.value
+                         else "-")
         rows.append(cells)
     lines = _columns(rows)
     lines.append("")

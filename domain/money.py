@@ -58,22 +58,28 @@ def parse_amount(value: object, currency: str) -> Decimal:
     return _exact(number, currency)
 
 
+# quantum() of each currency seen: every Money is checked against it, so it is computed once.
+_QUANTA: dict[str, Decimal] = {}
+
+
 def _exact(number: Decimal, currency: str) -> Decimal:
-    places = minor_unit(currency)
+    step = _QUANTA.get(currency)
+    if step is None:
+        step = _QUANTA.setdefault(currency, quantum(currency))  # refuses unknown codes
     if not number.is_finite():
         raise InvalidAmount(f"amount {number} is not a finite number", value=str(number))
     if number.adjusted() >= AMOUNT_DIGITS_MAX:
         raise InvalidAmount(f"amount {number} is too large", value=str(number))
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places and number != number.quantize(
-        quantum(currency), rounding=ROUND_DOWN
-    ):
+    exact = number.quantize(step)
+    # Equal after quantizing exactly when no digit below the minor unit is set.
+    if exact != number:
+        places = minor_unit(currency)
         raise InvalidAmount(
             f"amount {number} has more than {places} decimal places allowed for {currency}",
             value=str(number),
             currency=currency,
         )
-    return number.quantize(quantum(currency))
+    return exact
 
 
 @dataclass(frozen=True, slots=True)

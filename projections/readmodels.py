@@ -81,6 +81,9 @@ class Batch:
     positions: dict[UUID, int] = field(default_factory=dict)
     entitlement_groups: dict[UUID, set[str]] = field(default_factory=dict)
     all_entitlements: set[UUID] = field(default_factory=set)
+    # (book, account, sub-account) → [debit, credit] the batch adds to rm_account_balances:
+    # one upsert per account at the end instead of one per posting.
+    balances: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Row writes are held and sent in bulk by `flush` (see batching.py).
@@ -101,7 +104,7 @@ def apply(batch: Batch, position: int, event: LedgerAggregate.Event) -> None:
     state = batch.advance(event)
     batch.positions[event.originator_id] = position
     union_id = state.union_id if isinstance(state, Group) else state.id
-    _journal(batch.cursor, position, event, state, union_id)
+    _journal(batch, position, event, state, union_id)
     if isinstance(state, Group):
         group_rows.on_event(batch.cursor, position, event, state)
     else:
@@ -120,14 +123,23 @@ def flush(batch: Batch) -> None:
                 batch.cursor, state, aggregate_id in batch.all_entitlements,
                 batch.entitlement_groups.get(aggregate_id, set()),
             )
+    batch.cursor.executemany(
+        "INSERT INTO rm_account_balances (book_id, account, sub_account, debit, credit) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (book_id, account, sub_account) DO UPDATE SET "
+        "debit = rm_account_balances.debit + excluded.debit, "
+        "credit = rm_account_balances.credit + excluded.credit",
+        [(*key, debit, credit) for key, (debit, credit) in batch.balances.items()],
+    )
+    batch.balances.clear()
     if isinstance(batch.cursor, BufferedCursor):
         batch.cursor.flush()
 
 
 def _journal(
-    cursor: Cursor, position: int, event: LedgerAggregate.Event, state: Aggregate,
+    batch: Batch, position: int, event: LedgerAggregate.Event, state: Aggregate,
     union_id: UUID,
 ) -> None:
+    cursor = batch.cursor
     entry = journal_entry(event)
     if entry is None:
         return
@@ -147,13 +159,9 @@ def _journal(
         sub = posting.sub_account or ""
         rows.append((entry_id, line, book_id, entry.on.isoformat(), posting.account, sub,
                      debit, credit, position))
-        cursor.execute(
-            "INSERT INTO rm_account_balances (book_id, account, sub_account, debit, credit) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (book_id, account, sub_account) DO UPDATE SET "
-            "debit = rm_account_balances.debit + excluded.debit, "
-            "credit = rm_account_balances.credit + excluded.credit",
-            (book_id, posting.account, sub, debit, credit),
-        )
+        totals = batch.balances.setdefault((book_id, posting.account, sub), [0, 0])
+        totals[0] += debit
+        totals[1] += credit
     cursor.executemany(
         "INSERT INTO rm_postings (entry_id, line, book_id, on_date, account, sub_account, "
         "debit, credit, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,5 +1,8 @@
-"""What the bank test checks at the end: each request booked at most once, and exactly
-once when acknowledged; books that balance; money conserved; read models = a rebuild."""
+"""The bank test's final checks: bookings by request id, balanced books, conserved money.
+
+Each request is booked at most once, and exactly once when acknowledged; every trial
+balance balances; the money inside equals what crossed the edge; read models = a rebuild.
+"""
 
 from __future__ import annotations
 

@@ -31,13 +31,13 @@ def whole(name: str, default: int, low: int, high: int) -> int:
 
 # The bank test: seconds of load, and how many times an API process and the projection
 # worker are killed (evenly spread over the run).
-BANK_SECONDS = number("RELIABILITY_BANK_SECONDS", 10.0, 1.0, 3600.0)
+BANK_SECONDS = number("RELIABILITY_BANK_SECONDS", 8.0, 1.0, 3600.0)
 BANK_KILLS = whole("RELIABILITY_BANK_KILLS", 1, 1, 100)
 # Projector crash safety: kill -9 rounds, and the size of the log it catches up (weeks of
 # meetings of three groups, about 130 events a week).
-CRASH_KILLS = whole("RELIABILITY_CRASH_KILLS", 6, 1, 500)
-CRASH_WEEKS = whole("RELIABILITY_CRASH_WEEKS", 16, 1, 200)
+CRASH_KILLS = whole("RELIABILITY_CRASH_KILLS", 4, 1, 500)
+CRASH_WEEKS = whole("RELIABILITY_CRASH_WEEKS", 12, 1, 200)
 # Fuzzing: examples per operation, and whether the coverage phase (boundary values of
 # every parameter) runs as well.
-FUZZ_EXAMPLES = whole("RELIABILITY_FUZZ_EXAMPLES", 4, 1, 10_000)
+FUZZ_EXAMPLES = whole("RELIABILITY_FUZZ_EXAMPLES", 3, 1, 10_000)
 FUZZ_COVERAGE = whole("RELIABILITY_FUZZ_COVERAGE", 0, 0, 1) == 1

@@ -1,5 +1,7 @@
-"""Malformed and hostile requests: each answered with the right status and code, and the
-event store byte-identical afterwards; hostile text that is valid is stored verbatim.
+"""Malformed and hostile requests: the right status and code, and nothing booked.
+
+Each is answered with its status and `code`, and the event store is byte-identical
+afterwards; hostile text that is valid is stored verbatim.
 
 The table is tests/reliability/bad_input_cases.py; it runs against SQLite and PostgreSQL
 (where a NUL character in a name once stopped every read model: PostgreSQL text cannot

@@ -37,6 +37,7 @@ from tests.projections.support import (
 )
 from tests.reliability import budget
 from tests.reliability.bank_checks import (
+    Books,
     Verdict,
     index_store,
     judge,
@@ -185,7 +186,10 @@ def test_bank(
             print("\n" + figures(requests, running, verdict, resolved))
         assert verdict.clean, verdict
         assert sum(r.booked for r in requests) > CLIENTS, "too little was booked to judge"
-        check_books_and_read_models(running, app, store, world, requests)
+        books = check_books_and_read_models(running, app, store, world, requests)
+        with capsys.disabled():
+            print(f"bank: money inside {books.cash_inside} = in - out over the bookings; "
+                  f"{len(world.groups) + 1} trial balances balanced; read models = a rebuild")
         output = running.processes.logs()
         for secret in (ADMIN_KEY, *keys.secrets()):
             assert secret not in output  # no process ever wrote a key
@@ -199,7 +203,7 @@ def test_bank(
 def check_books_and_read_models(
     cluster: Cluster, app: LedgerApplication, store: ReadStore, world: World,
     requests: list[Request],
-) -> None:
+) -> Books:
     position = wait_caught_up(app, store)
     books = read_books(cluster.urls[0], ADMIN, world, position)
     assert books.unbalanced == ()
@@ -207,3 +211,4 @@ def check_books_and_read_models(
     assert verify(app).ok
     assert cluster.worker.stop() == 0  # SIGTERM: the worker stops cleanly
     assert_same_read_models(dump_read_models(store), dump_read_models(fresh_projection(app)))
+    return books

@@ -39,6 +39,10 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 
 
+# Filled by the `seeded` fixture, before any case is drawn: the hook reads it then.
+SEEDED_IDS: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, World]]:
     """The application over a fresh SQLite store holding one seeded union (tests/api)."""
@@ -49,6 +53,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, 
     try:
         app = create_app(runtime=runtime)
         world = Api(TestClient(app), runtime).seed("GUL")
+        SEEDED_IDS.update(world.ids())
         yield app, world
     finally:
         runtime.close()
@@ -56,10 +61,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, 
 
 def phases() -> dict[str, Any]:
     return {"coverage": {"enabled": budget.FUZZ_COVERAGE}, "stateful": {"enabled": False}}
-
-
-# Filled by the `seeded` fixture before any case is generated: the hook reads it then.
-SEEDED_IDS: dict[str, str] = {}
 
 
 def with_seeded_ids(
@@ -102,6 +103,5 @@ schema = load_schema()
 def test_no_server_error_and_every_answer_as_documented(
     case: schemathesis.Case[Any], seeded: tuple[FastAPI, World]
 ) -> None:
-    app, world = seeded
-    SEEDED_IDS.update(world.ids())
+    app, _ = seeded
     case.call_and_validate(app=app, headers=ADMIN, checks=CHECKS)

@@ -1,10 +1,13 @@
-"""Crash safety of the projection worker: `kill -9` of a real `union-ledger project`
-process while it catches up a large-ish log, many times, and the read models still end
-identical to a clean rebuild.
+"""Crash safety of the projection worker: kill -9 mid-batch, read models equal a rebuild.
+
+A real `union-ledger project` process is killed with SIGKILL many times while it catches up
+a large-ish log, and the read models still end identical to a clean rebuild.
 
 Half of the kills wait until PostgreSQL shows the worker holding an uncommitted write
 transaction (a batch's rows written, its position not yet committed) and strike then; the
-others strike at a random moment (start-up, reading events, loading aggregates, idle).
+others strike a random moment after one of its batches committed (inside the next batch,
+reading events, loading aggregates), so every such round makes progress, or, once the
+whole log is projected, while it idles.
 The in-process version of this (a hook raising between apply and commit) is in
 tests/projections/test_exactly_once.py; this one kills the whole process, so nothing of
 it can clean up: the server alone rolls the open transaction back.
@@ -45,7 +48,9 @@ SIMULATION_END = date(2026, 10, 1)
 GROUPS = 3
 SEED = 20261122
 WRITE_WAIT_S = 60.0  # the longest wait for the worker to open a write transaction
-RANDOM_KILL_AFTER_S = (0.0, 1.5)  # after it connected
+AFTER_COMMIT_S = (0.0, 0.3)
+COMMIT_POLL_S = 0.02
+LOOKS_PER_POSITION = 20  # pg_stat_activity looks between two reads of the position
 STRIKE_DELAY_S = (0.0, 0.05)  # after the open transaction is seen
 SAMPLE_INTERVAL_S = 0.005
 ROLLBACK_WAIT_S = 30.0
@@ -101,19 +106,54 @@ def wait_connected(worker: Service, monitor: psycopg.Connection[Any]) -> None:
         time.sleep(SAMPLE_INTERVAL_S)
 
 
-def strike_in_a_write(worker: Service, monitor: psycopg.Connection[Any],
-                      rng: random.Random) -> bool:
+def strike_in_a_write(worker: Service, monitor: psycopg.Connection[Any], store: ReadStore,
+                      target: int, rng: random.Random) -> bool:
     """Kill the worker once it holds an uncommitted write transaction; True when the last
-    look before the kill saw one (False: it exited or never wrote within the wait)."""
+    look before the kill saw one (False: it exited, caught up, or never wrote in time)."""
     deadline = time.monotonic() + WRITE_WAIT_S
+    looks = 0
     while time.monotonic() < deadline and worker.running:
         if open_writes(monitor):
             time.sleep(rng.uniform(*STRIKE_DELAY_S))
             seen = open_writes(monitor) > 0
             worker.kill()
             return seen
+        looks += 1
+        if looks % LOOKS_PER_POSITION == 0 and position_or_none(store) == target:
+            break  # nothing left to write
         time.sleep(SAMPLE_INTERVAL_S)
     worker.kill()
+    return False
+
+
+def kill_after_a_commit(worker: Service, store: ReadStore, before: int,
+                        rng: random.Random) -> None:
+    """Kill the worker a random moment after its next batch committed (so the run makes
+    progress); the moment may fall in the batch after, or between batches."""
+    deadline = time.monotonic() + WRITE_WAIT_S
+    while worker.running and time.monotonic() < deadline:
+        if (position_or_none(store) or 0) > before:
+            break
+        time.sleep(COMMIT_POLL_S)
+    time.sleep(rng.uniform(*AFTER_COMMIT_S))
+    worker.kill()
+
+
+def crash_round(round_number: int, worker: Service, monitor: psycopg.Connection[Any],
+                store: ReadStore, target: int, rng: random.Random) -> bool:
+    """Start the worker and kill it; True when the kill came inside an uncommitted batch."""
+    worker.start()
+    before = position_or_none(store)
+    if before == target:  # everything is projected: a crash while it idles
+        wait_connected(worker, monitor)
+        time.sleep(rng.uniform(*AFTER_COMMIT_S))
+        worker.kill()
+        return False
+    if round_number % 2 == 0:
+        worker.wait_for_output(PROJECTING)  # its tables are set up: batches follow
+        return strike_in_a_write(worker, monitor, store, target, rng)
+    wait_connected(worker, monitor)
+    kill_after_a_commit(worker, store, before or 0, rng)
     return False
 
 
@@ -148,14 +188,8 @@ def test_kill_9_while_catching_up_loses_and_repeats_nothing(
             recorded.database, autocommit=True) as monitor:
         worker = found.projector()
         for round_number in range(budget.CRASH_KILLS):
-            worker.start()
-            if round_number % 2 == 0:
-                worker.wait_for_output(PROJECTING)  # its tables are set up: batches follow
-                struck_in_writes += strike_in_a_write(worker, monitor, rng)
-            else:
-                wait_connected(worker, monitor)
-                time.sleep(rng.uniform(*RANDOM_KILL_AFTER_S))
-                worker.kill()
+            struck_in_writes += crash_round(round_number, worker, monitor, recorded.store,
+                                            target, rng)
             positions.append(position_or_none(recorded.store))
             # The server notices the dead connection and rolls its open batch back.
             assert wait_for_no_open_writes(monitor)

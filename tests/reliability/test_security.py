@@ -1,5 +1,8 @@
-"""Claims of docs/SECURITY.md that no other test proves: how secrets are kept and compared,
-and that they reach neither the event store nor the logs."""
+"""Claims of docs/SECURITY.md that no other test proves: how secrets are kept and shown.
+
+How keys are stored and compared, and that secrets reach neither the event store nor the
+logs; that a forged request id is replaced; that `serve` binds loopback by default.
+"""
 
 from __future__ import annotations
 
