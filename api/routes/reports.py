@@ -231,7 +231,7 @@ class SavixReport(BaseModel):
 
 
 @router.get("/unions/{union_id}/savix", response_model=SavixReport,
-            responses={200: {"content": {"text/csv": {}}}, **READ_PROBLEMS},
+            responses={**CSV_RESPONSE, **READ_PROBLEMS},
             summary="The SAVIX quarterly report of every group (CSV with Accept: text/csv)")
 def savix(
     union_id: UUID, request: Request, caller: BookReader, rt: Rt,
