@@ -139,7 +139,8 @@ def test_min_position_gives_up_with_503(make_api: ApiFactory) -> None:
 def test_the_savix_report_is_a_csv_row_per_group(api: Api, world: World) -> None:
     answer = api.call("GET", f"/v1/unions/{world.union_id}/savix",
                       headers={**world.keys["accountant"], "Accept": "text/csv"},
-                      params={"year": 2026, "quarter": 1})
+                      params={"year": 2026, "quarter": 1,
+                              "min_position": api.runtime.app.position()})
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
     header, *rows = answer.text.strip().splitlines()
@@ -147,5 +148,6 @@ def test_the_savix_report_is_a_csv_row_per_group(api: Api, world: World) -> None
     assert "members_at_cycle_start" in header and "attendance_rate" in header
     assert len(rows) >= 1
     bad = api.call("GET", f"/v1/unions/{world.union_id}/savix",
-                   headers=world.keys["accountant"], params={"quarter": 5})
+                   headers=world.keys["accountant"],
+                   params={"quarter": 5, "min_position": api.runtime.app.position()})
     assert bad.status_code == 422
