@@ -12,6 +12,10 @@ command is refused, or its save conflicts, or anything else fails, it is dropped
 command rebuilds it from its latest snapshot and the events after it. Nothing half-applied
 is ever seen again, as with the copy, but the copy is only paid for after a failure.
 
+A read outside a command (the arrears report reads the Union aggregate) checks the
+aggregate out the same way, copies it, and gives it back at once: it never fast-forwards
+an aggregate a command is changing, and never sees a command's unsaved changes.
+
 Two commands of one process on the same aggregate take turns: the second waits (at most
 CHECKOUT_WAIT_S) for the first to give it back. A command that already holds it (a nested
 command in the same thread), or one that waited too long, rebuilds a private copy from the
@@ -23,6 +27,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -74,6 +79,15 @@ class Checkouts:
         else:
             entry.aggregate = self.rebuild(aggregate_id)
         return entry.aggregate
+
+    def copy(self, aggregate_id: UUID) -> Any:
+        """A private, up-to-date copy of the aggregate to read (None when not found)."""
+        attempt = Attempt()
+        try:
+            aggregate = self.borrow(attempt, aggregate_id)
+            return deepcopy(aggregate)
+        finally:
+            self.give_back(attempt, saved=True)
 
     def _take(self, aggregate_id: UUID) -> tuple[Borrowed, Any]:
         me = threading.get_ident()

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
 from domain import errors
@@ -116,10 +116,7 @@ class LedgerCore(Application[UUID]):
         if attempt is not None:
             aggregate = self.checkouts.borrow(attempt, aggregate_id)
         else:
-            try:
-                aggregate = self.repository.get(aggregate_id)
-            except AggregateNotFoundError:
-                aggregate = None
+            aggregate = self.checkouts.copy(aggregate_id)
         if not isinstance(aggregate, cls):
             raise missing(f"{cls.__name__.lower()} {aggregate_id} not found", id=str(aggregate_id))
         return aggregate
