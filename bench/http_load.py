@@ -61,8 +61,29 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int  # the server's process, leader of its process group (its workers)
+
+    def rss_mib(self) -> float:
+        """Resident memory of the server and its workers together, in MiB."""
+        total = 0
+        page = os.sysconf("SC_PAGE_SIZE")
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == self.pid:  # the process group
+                    total += int((entry / "statm").read_text().split()[1]) * page
+            except (OSError, IndexError, ValueError):
+                continue
+        return total / 2**20
+
+
 @contextmanager
-def api_server(env: Mapping[str, str], workers: int, log_path: Path) -> Iterator[int]:
+def api_server(env: Mapping[str, str], workers: int, log_path: Path) -> Iterator[Server]:
     """`union-ledger serve` on a free loopback port; stopped (its whole process group)
     on exit."""
     port = free_port()
@@ -76,7 +97,7 @@ def api_server(env: Mapping[str, str], workers: int, log_path: Path) -> Iterator
         )
         try:
             _wait_until_up(process, port)
-            yield port
+            yield Server(port, process.pid)
         finally:
             _stop(process)
 

@@ -42,6 +42,7 @@ from union_ledger.settings import Settings, eventsourcing_env, load_settings
 BENCH_META = Meta(actor="bench", request_id="bench")
 WARM_UP_REQUESTS = 4  # per client, before each measured read run
 WARM_UP_ROUNDS = 3  # reads of every group before the read runs
+WARM_UP_LANES = 2
 
 
 @dataclass(frozen=True)
@@ -133,12 +134,21 @@ def _measure_size(report: Report, options: Options, name: str, groups: int, week
     batch_probe = RawProbe(url, "batch", options.meeting_writes * MEETING_EVENTS,
                            options.clients)
     _project(report, name, settings, batch_probe, say)
+    # Each worker's aggregate cache holds every group (and the union, the key): a cache
+    # smaller than the groups a worker serves in turn would miss every time.
+    cache_size = str(max(1000, 2 * groups + 100))
     env = {"UNION_LEDGER_PERSISTENCE": "postgres", "UNION_LEDGER_POSTGRES_URL": url,
-           "UNION_LEDGER_ENVIRONMENT": "production"}
+           "UNION_LEDGER_ENVIRONMENT": "production", "AGGREGATE_CACHE_MAXSIZE": cache_size}
+    report.sizes[name]["aggregate_cache_maxsize"] = int(cache_size)
     log_path = options.output.parent / f"bench-server-{name}.log"
-    with api_server(env, options.workers, log_path) as port:
-        _reads(report, options, context, port, say)
-        _writes(report, options, context, port, url, say)
+    with api_server(env, options.workers, log_path) as server:
+        _reads(report, options, context, server.port, say)
+        _writes(report, options, context, server.port, url, say)
+        rss = server.rss_mib()
+        report.sizes[name]["api_rss_mib"] = round(rss, 1)
+        report.add(Figure("API processes' memory", name, rss, "MiB",
+                          detail=f"{options.workers} workers and their supervisor, after "
+                          "the runs"))
 
 
 def _seed(settings: Settings, name: str, groups: int, weeks: int, seed: int) -> SizeContext:
@@ -195,8 +205,10 @@ def _reads(report: Report, options: Options, context: SizeContext, port: int,
     # first (by either worker), so the figures are the steady state, not the first reads.
     every_group = [Request("GET", f"/v1/groups/{plan.group_id}/balances")
                    for plan in context.plans] * WARM_UP_ROUNDS
-    run_load(port, context.token, [every_group[lane::options.clients]
-                                   for lane in range(options.clients)], options.phase_timeout_s)
+    # Two lanes: loading every group from its snapshot is heavy, and does not need to
+    # pile up eight requests deep on two cores.
+    run_load(port, context.token, [every_group[lane::WARM_UP_LANES]
+                                   for lane in range(WARM_UP_LANES)], options.phase_timeout_s)
     for label, lanes in runs.items():
         warm_up = [lane[:WARM_UP_REQUESTS] for lane in lanes]
         run_load(port, context.token, warm_up, options.phase_timeout_s)

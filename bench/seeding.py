@@ -40,7 +40,10 @@ class BulkLedger(LedgerApplication):
     name = LedgerApplication.name
 
     def __init__(self, env: Mapping[str, str] | None = None, *, snapshot_interval: int) -> None:
-        super().__init__(env, snapshot_interval=snapshot_interval)
+        # Every group stays loaded (0: no limit): a bounded cache smaller than the groups
+        # cycling through it would rebuild each group from its snapshot at every meeting.
+        super().__init__({**(env or {}), "AGGREGATE_CACHE_MAXSIZE": "0"},
+                         snapshot_interval=snapshot_interval)
         self._held: dict[UUID, LedgerAggregate] = {}
         self._held_events = 0
         self._position = super().position()

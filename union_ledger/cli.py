@@ -21,6 +21,7 @@ EXIT_USAGE = 2  # bad arguments or configuration
 
 APP_FACTORY = "api.app:create_app"
 WORKERS_MAX = 64
+WORKER_HEALTHCHECK_TIMEOUT_S = 30
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,6 +108,10 @@ def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
         workers=arguments.workers,
         http=NoDelayH11Protocol,
         log_config=None,  # the app logs JSON lines itself (union_ledger/logs.py)
+        # uvicorn kills a worker that misses one 5 s health ping and then stops the whole
+        # server; a worker busy loading many groups starved the ping's thread of the GIL
+        # that long (docs/PERFORMANCE.md).
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_TIMEOUT_S,
     )
     return EXIT_OK
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -29,6 +30,10 @@ A = TypeVar("A", bound=LedgerAggregate)
 RETRIES_MAX = 8
 RETRY_BACKOFF_S = 0.01
 SNAPSHOT_INTERVAL_DEFAULT = 100
+# Aggregates each process keeps loaded. More groups than this cycling through one process
+# (weekly meetings of every group in turn) miss the cache every time and are rebuilt from
+# their snapshots: an operator raises it with the library's own variable.
+AGGREGATE_CACHE_MAXSIZE_DEFAULT = "1000"
 # The latest business date that has begun anywhere on Earth (UTC+14): a date after it is
 # in the future for every union, whatever its time zone.
 EARLIEST_TIMEZONE_OFFSET = timedelta(hours=14)
@@ -88,7 +93,10 @@ class LedgerCore(Application[UUID]):
     ) -> None:
         full_env = dict(env or {})
         full_env.setdefault("IS_SNAPSHOTTING_ENABLED", "y")
-        full_env.setdefault("AGGREGATE_CACHE_MAXSIZE", "1000")
+        full_env.setdefault(
+            "AGGREGATE_CACHE_MAXSIZE",
+            os.environ.get("AGGREGATE_CACHE_MAXSIZE", AGGREGATE_CACHE_MAXSIZE_DEFAULT),
+        )
         super().__init__(full_env)
         # The interval is a setting, so it is set per instance (the library reads it there).
         self.snapshotting_intervals = self._snapshot_intervals(snapshot_interval)  # type: ignore[misc]

@@ -1,4 +1,4 @@
-"""Reads outside a command never see, nor touch, an aggregate a command has checked out."""
+"""The aggregate cache: reads beside commands never see a checked-out aggregate; its size."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import threading
 from datetime import date, timedelta
 from uuid import UUID
 
+import pytest
+from eventsourcing.application import LRUCache
+
 from domain.union import Union
 from tests.application.support import META, build_app, register_union
 from tests.application.union_support import add_group, ugx
 from union_ledger.application import LedgerApplication
 from union_ledger.checkout import Attempt
+from union_ledger.core import AGGREGATE_CACHE_MAXSIZE_DEFAULT
 
 AFFILIATED_ON = date(2026, 1, 5)
 CONTRIBUTIONS = 40
@@ -96,3 +100,18 @@ def test_reads_beside_commands_on_one_union_never_fail_and_never_go_back() -> No
         assert final.sar_standing(group_id) == ugx(1000 * CONTRIBUTIONS)
     finally:
         app.close()
+
+
+def test_the_aggregate_cache_size_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AGGREGATE_CACHE_MAXSIZE", raising=False)
+    default = build_app({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    monkeypatch.setenv("AGGREGATE_CACHE_MAXSIZE", "5000")
+    raised = build_app({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    try:
+        assert isinstance(default.repository.cache, LRUCache)
+        assert isinstance(raised.repository.cache, LRUCache)
+        assert default.repository.cache.maxsize == int(AGGREGATE_CACHE_MAXSIZE_DEFAULT)
+        assert raised.repository.cache.maxsize == 5000
+    finally:
+        default.close()
+        raised.close()
