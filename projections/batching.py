@@ -7,6 +7,10 @@ and sends them at the end of the batch (or before any read), each table's writes
 order they were made, consecutive writes of one statement as one `executemany` (plain
 INSERTs as multi-row VALUES statements of up to ROWS_PER_STATEMENT rows).
 
+Once HELD_ROWS_MAX rows are held, they are sent without waiting for the end of the batch:
+the connection is in pipeline mode, so PostgreSQL executes them on its own core while the
+projector folds the next events, instead of the two taking turns.
+
 Why the result is the same: the writes to one table keep their order (an UPDATE never
 overtakes the INSERT of its row); writes to different tables never depend on each other
 (no statement reads another table); and a read (`fetchall`/`fetchone`) first sends
@@ -18,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from projections.store import Cursor, Params, Row
+from projections.store import Cursor, Params, Query, Row
 
 WRITE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
 # A plain INSERT of one row (no ON CONFLICT): many rows can go as one multi-row VALUES.
@@ -30,6 +34,8 @@ ROWS_PER_STATEMENT = 200
 # more to parse than the round trips it saves.
 PARAMETERS_PER_STATEMENT_MAX = 50
 STATEMENT_LENGTH_MAX = 4000
+# Enough rows that each statement still goes as a few large executemany/VALUES calls.
+HELD_ROWS_MAX = 1000
 
 
 class BufferedCursor:
@@ -39,6 +45,7 @@ class BufferedCursor:
         self._cursor = cursor
         # table → runs of (statement, rows), in the order the writes were made
         self._tables: dict[str, list[tuple[str, list[Params]]]] = {}
+        self._held = 0
 
     def execute(self, statement: str, params: Params = ()) -> None:
         match = WRITE.match(statement)
@@ -51,6 +58,9 @@ class BufferedCursor:
             runs[-1][1].append(params)
         else:
             runs.append((statement, [params]))
+        self._held += 1
+        if self._held >= HELD_ROWS_MAX:
+            self.flush()
 
     def executemany(self, statement: str, rows: Sequence[Params]) -> None:
         for params in rows:
@@ -64,9 +74,13 @@ class BufferedCursor:
         self.flush()
         return self._cursor.fetchone(statement, params)
 
+    def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
+        self.flush()
+        return self._cursor.fetch_many(queries)
+
     def flush(self) -> None:
         """Send every held write: table by table, each run as one `executemany`."""
-        tables, self._tables = self._tables, {}
+        tables, self._tables, self._held = self._tables, {}, 0
         for runs in tables.values():
             for statement, rows in runs:
                 self._send(statement, rows)

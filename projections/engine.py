@@ -29,7 +29,7 @@ POLL_INTERVAL_S = 0.2
 RETRY_INTERVAL_S = 1.0
 TABLES_LOCK_KEY = 0x756C5F726D  # "ul_rm": the read models' PostgreSQL advisory lock
 RACE_RETRIES_MAX = 10  # batches lost in a row to another projector of the same store
-STATES_CACHED_MAX = 1_000  # aggregates kept from one batch to the next
+STATES_CACHED_MAX = 5_000  # aggregates kept from one batch to the next: above a union's groups
 WAIT_TIMEOUT_MAX_S = 30.0
 
 

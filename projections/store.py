@@ -220,6 +220,12 @@ class PostgresReadStore:
                         connection.cursor() as cursor:
                     if readonly:
                         cursor.execute("SET TRANSACTION READ ONLY")
+                    else:
+                        # Read models are derived from the log, and each batch commits
+                        # with its tracking position: a commit lost in a crash loses both
+                        # together, and they are projected again. So the commit need not
+                        # wait for the WAL to reach the disk.
+                        cursor.execute("SET LOCAL synchronous_commit = off")
                     yield _PostgresCursor(cursor)
             except psycopg.OperationalError:
                 connection.close()
