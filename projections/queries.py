@@ -14,7 +14,7 @@ from projections.indicator_queries import (
     indicators_record,
     union_indicators,
 )
-from projections.store import Cursor
+from projections.store import Cursor, Query, Row
 
 Record = dict[str, Any]
 PAGE_SIZE_MAX = 1000
@@ -45,9 +45,12 @@ def _group_record(row: tuple[Any, ...]) -> Record:
     }
 
 
+def _group_query(group_id: str) -> Query:
+    return f"SELECT {GROUP_COLUMNS} FROM rm_groups WHERE group_id = ?", (group_id,)
+
+
 def group(cursor: Cursor, group_id: str) -> Record | None:
-    row = cursor.fetchone(f"SELECT {GROUP_COLUMNS} FROM rm_groups WHERE group_id = ?",
-                          (group_id,))
+    row = cursor.fetchone(*_group_query(group_id))
     return None if row is None else _group_record(row)
 
 
@@ -99,26 +102,29 @@ def currency_of(cursor: Cursor, book_id: str) -> str | None:
 
 
 def _account_sums(cursor: Cursor, book_id: str, as_of: date | None) -> list[tuple[Any, ...]]:
+    return cursor.fetchall(*_account_sums_query(book_id, as_of))
+
+
+def _account_sums_query(book_id: str, as_of: date | None) -> Query:
     if as_of is None:
-        return cursor.fetchall(
-            "SELECT account, sub_account, debit, credit FROM rm_account_balances "
-            "WHERE book_id = ?", (book_id,))
-    return cursor.fetchall(
-        "SELECT account, sub_account, SUM(debit), SUM(credit) FROM rm_postings "
-        "WHERE book_id = ? AND on_date <= ? GROUP BY account, sub_account",
-        (book_id, as_of.isoformat()),
-    )
+        return ("SELECT account, sub_account, debit, credit FROM rm_account_balances "
+                "WHERE book_id = ?", (book_id,))
+    return ("SELECT account, sub_account, SUM(debit), SUM(credit) FROM rm_postings "
+            "WHERE book_id = ? AND on_date <= ? GROUP BY account, sub_account",
+            (book_id, as_of.isoformat()))
 
 
 def group_balances(cursor: Cursor, group_id: str, as_of: date | None) -> Record | None:
     """Fund balances and per-member savings and loans, from the group's books."""
-    found = group(cursor, group_id)
-    if found is None:
+    group_rows, sums, sar_rows, member_rows = cursor.fetch_many([
+        _group_query(group_id), _account_sums_query(group_id, as_of),
+        _sar_standing_query(group_id, as_of), _group_members_query(group_id)])
+    if not group_rows:
         return None
-    currency = found["currency"]
+    currency = _group_record(group_rows[0])["currency"]
     totals: dict[str, int] = {}
     members: dict[str, dict[str, int]] = {}
-    for account, sub, debit, credit in _account_sums(cursor, group_id, as_of):
+    for account, sub, debit, credit in sums:
         net = int(debit) - int(credit)  # debit-positive
         totals[account] = totals.get(account, 0) + net
         if sub and account in ("3000", "1100"):
@@ -126,13 +132,13 @@ def group_balances(cursor: Cursor, group_id: str, as_of: date | None) -> Record 
             entry["savings" if account == "3000" else "loan_outstanding"] += (
                 -net if account == "3000" else net)
     surplus = -sum(v for k, v in totals.items() if k == "3200" or k[0] in "45")
-    sar = _sar_standing(cursor, group_id, as_of)
+    sar = int(sar_rows[0][0]) if sar_rows else 0
     balances = {
         "loan_fund_cash": totals.get("1000", 0), "social_fund_cash": totals.get("1010", 0),
         "loans_outstanding": totals.get("1100", 0), "member_savings": -totals.get("3000", 0),
         "surplus": surplus, "sar_standing": sar, "sye_balance": totals.get("1200", 0),
     }
-    names = {m["member_id"]: m for m in group_members(cursor, group_id)}
+    names = {m["member_id"]: m for m in map(_member_record, member_rows)}
     return {
         "group_id": group_id, "as_of": as_of.isoformat() if as_of else None,
         "currency": currency,
@@ -146,24 +152,28 @@ def group_balances(cursor: Cursor, group_id: str, as_of: date | None) -> Record 
     }
 
 
-def _sar_standing(cursor: Cursor, group_id: str, as_of: date | None) -> int:
-    row = cursor.fetchone(
-        "SELECT COALESCE(SUM(p.debit - p.credit), 0) FROM rm_postings p JOIN rm_journal j "
-        "ON j.entry_id = p.entry_id WHERE p.book_id = ? AND p.account = '5010' "
-        "AND j.event_type <> 'CycleSharedOut' AND p.on_date <= ?",
-        (group_id, (as_of or date.max).isoformat()),
-    )
-    return int(row[0]) if row else 0
+def _sar_standing_query(group_id: str, as_of: date | None) -> Query:
+    return ("SELECT COALESCE(SUM(p.debit - p.credit), 0) FROM rm_postings p JOIN rm_journal j "
+            "ON j.entry_id = p.entry_id WHERE p.book_id = ? AND p.account = '5010' "
+            "AND j.event_type <> 'CycleSharedOut' AND p.on_date <= ?",
+            (group_id, (as_of or date.max).isoformat()))
+
+
+MEMBER_ROW_FIELDS = ("member_id", "name", "gender", "joined_on", "exited_on", "shares",
+                     "savings", "loan_outstanding", "social_fund_paid", "fines_paid")
+
+
+def _group_members_query(group_id: str) -> Query:
+    return (f"SELECT {', '.join(MEMBER_ROW_FIELDS)} FROM rm_members WHERE group_id = ? "
+            "ORDER BY joined_on, name, member_id", (group_id,))
+
+
+def _member_record(row: Row) -> Record:
+    return dict(zip(MEMBER_ROW_FIELDS, row, strict=True))
 
 
 def group_members(cursor: Cursor, group_id: str) -> list[Record]:
-    rows = cursor.fetchall(
-        "SELECT member_id, name, gender, joined_on, exited_on, shares, savings, "
-        "loan_outstanding, social_fund_paid, fines_paid FROM rm_members WHERE group_id = ? "
-        "ORDER BY joined_on, name, member_id", (group_id,))
-    return [dict(zip(("member_id", "name", "gender", "joined_on", "exited_on", "shares",
-                      "savings", "loan_outstanding", "social_fund_paid", "fines_paid"),
-                     row, strict=True)) for row in rows]
+    return [_member_record(row) for row in cursor.fetchall(*_group_members_query(group_id))]
 
 
 def statement(
@@ -256,14 +266,16 @@ def hazard(cursor: Cursor, hazard_id: str) -> Record | None:
 
 
 def entitlements(cursor: Cursor, hazard_id: str) -> list[Record]:
-    found = hazard(cursor, hazard_id)
-    if found is None:
+    currencies, rows = cursor.fetch_many([
+        ("SELECT u.currency FROM rm_hazards h LEFT JOIN rm_unions u ON u.union_id = h.union_id "
+         "WHERE h.hazard_id = ?", (hazard_id,)),
+        ("SELECT group_id, eligible, reasons_json, sar_standing, sye_balance, base, cap, paid, "
+         "entitlement, policy_json FROM rm_entitlements WHERE hazard_id = ? ORDER BY group_id",
+         (hazard_id,)),
+    ])
+    if not currencies:
         return []
-    currency = currency_of(cursor, found["union_id"]) or "USD"
-    rows = cursor.fetchall(
-        "SELECT group_id, eligible, reasons_json, sar_standing, sye_balance, base, cap, paid, "
-        "entitlement, policy_json FROM rm_entitlements WHERE hazard_id = ? ORDER BY group_id",
-        (hazard_id,))
+    currency = str(currencies[0][0] or "USD")
     return [
         {"group_id": r[0], "eligible": bool(r[1]), "reasons": json.loads(r[2]),
          "sar_standing": amount_text(r[3], currency), "sye_balance": amount_text(r[4], currency),
