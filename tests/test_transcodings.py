@@ -16,6 +16,7 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
+from domain.group_state import EntryRecord
 from domain.money import Money
 from union_ledger.transcodings import (
     DataclassAsDict,
@@ -142,3 +143,45 @@ def test_a_type_keeps_its_transcoding_name() -> None:
 def test_transcoding_names_are_the_stored_ones() -> None:
     # Renaming any of these would make stored events unreadable.
     assert (DateAsISO.name, MoneyAsDict.name) == ("date_iso", "money")
+
+
+FULL_RECORD = EntryRecord(
+    kind="loan_repaid", on=date(2026, 3, 2), amount=Money.of("12.50", "USD"),
+    member_id="m-1", loan_id="l-7", shares=2, charge=Money.of("2.50", "USD"),
+    principal=Money.of("10.00", "USD"), transfer_id="t-9", hazard_id="h-3",
+    period="2026", cycle_number=4, reversed_by="e-5")
+BARE_RECORD = EntryRecord(kind="fine", on=date(2026, 3, 2), amount=Money.of("500", "UGX"))
+
+
+@pytest.mark.parametrize("record", [FULL_RECORD, BARE_RECORD])
+def test_entry_records_round_trip_as_flat_lists(record: EntryRecord) -> None:
+    transcoder = make_transcoder(EntryRecord)
+    encoded = transcoder.encode({"entries": [record]})
+    assert b"entry_record_v2" in encoded
+    assert b"money" not in encoded  # no nested Money objects: one transcoding per record
+    assert transcoder.decode(encoded) == {"entries": [record]}
+
+
+def test_entry_records_of_older_snapshots_still_decode() -> None:
+    older = JSONTranscoder()
+    older.register(DateAsISO())
+    older.register(MoneyAsDict())
+    older.register(DataclassAsDict(EntryRecord, dataclass_transcoding_name(EntryRecord)))
+    stored = older.encode([FULL_RECORD, BARE_RECORD])
+    assert make_transcoder(EntryRecord).decode(stored) == [FULL_RECORD, BARE_RECORD]
+
+
+def test_entry_records_take_a_fraction_of_their_dict_form() -> None:
+    older = JSONTranscoder()
+    older.register(DateAsISO())
+    older.register(MoneyAsDict())
+    older.register(DataclassAsDict(EntryRecord, dataclass_transcoding_name(EntryRecord)))
+    records = [FULL_RECORD, BARE_RECORD] * 50
+    assert len(make_transcoder(EntryRecord).encode(records)) < len(older.encode(records)) / 2
+
+
+def test_registering_twice_keeps_the_compact_entry_records() -> None:
+    transcoder = make_transcoder(EntryRecord)
+    register_all(transcoder, [EntryRecord])
+    assert round_trip(transcoder, [FULL_RECORD]) == [FULL_RECORD]
+    assert b"entry_record_v2" in transcoder.encode([FULL_RECORD])
