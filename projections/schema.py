@@ -9,7 +9,7 @@ VERSION_TABLE = "rm_schema"
 # Member and loan ids are unique within their group only (a client may choose them).
 # Raise when a table or column changes: a store built under another version is dropped
 # and rebuilt from the log by the next projector to start (read models are disposable).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES: dict[str, str] = {
     VERSION_TABLE: "version INTEGER NOT NULL",
@@ -109,7 +109,10 @@ TABLES: dict[str, str] = {
 }
 
 INDEXES: tuple[str, ...] = (
-    "CREATE INDEX IF NOT EXISTS rm_postings_book_date ON rm_postings (book_id, on_date)",
+    # A book's postings by account: a group's SAR standing reads one account's postings,
+    # not the whole book's (version 3); a book's sums as of a date still use its prefix.
+    "CREATE INDEX IF NOT EXISTS rm_postings_book_account ON rm_postings "
+    "(book_id, account, on_date)",
     "CREATE INDEX IF NOT EXISTS rm_journal_book_date ON rm_journal (book_id, on_date, position)",
     "CREATE INDEX IF NOT EXISTS rm_groups_union ON rm_groups (union_id, name, group_id)",
     "CREATE INDEX IF NOT EXISTS rm_members_group ON rm_members (group_id)",
