@@ -132,15 +132,19 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def run_load(
     port: int, token: str, lanes: Sequence[Sequence[Request]], deadline_s: float,
+    *, reconnect: bool = False,
 ) -> LoadResult:
     """Each lane is one client sending its requests in order over one keep-alive
-    connection; all lanes run at once. Stops at the lanes' end or after `deadline_s`."""
+    connection (a new connection per request with `reconnect`, so the requests spread over
+    the API's workers); all lanes run at once. Stops at the lanes' end or after
+    `deadline_s`."""
     result = LoadResult()
     lock = threading.Lock()
     stop_at = time.monotonic() + deadline_s
     start = threading.Barrier(len(lanes) + 1)
     threads = [threading.Thread(target=_client, daemon=True,
-                                args=(port, token, lane, stop_at, start, result, lock))
+                                args=(port, token, lane, stop_at, start, result, lock,
+                                      reconnect))
                for lane in lanes]
     for thread in threads:
         thread.start()
@@ -154,7 +158,7 @@ def run_load(
 
 def _client(
     port: int, token: str, lane: Sequence[Request], stop_at: float, start: threading.Barrier,
-    result: LoadResult, lock: threading.Lock,
+    result: LoadResult, lock: threading.Lock, reconnect: bool,
 ) -> None:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
@@ -176,6 +180,9 @@ def _client(
                     result.errors.append(repr(error))
                 continue
             elapsed = time.perf_counter() - began
+            if reconnect:
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
             with lock:
                 result.latencies_s.append(elapsed)
                 result.statuses[response.status] = result.statuses.get(response.status, 0) + 1

@@ -33,6 +33,7 @@ from bench.workloads import (
     meetings,
     plan_of,
     share_purchases,
+    warm_up_writes,
 )
 from domain.api_keys import secret_hash
 from domain.ledger import Meta
@@ -43,6 +44,7 @@ BENCH_META = Meta(actor="bench", request_id="bench")
 WARM_UP_REQUESTS = 4  # per client, before each measured read run
 WARM_UP_ROUNDS = 3  # reads of every group before the read runs
 WARM_UP_LANES = 2
+WARM_UP_WRITES_PER_GROUP = 6
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,16 @@ def _reads(report: Report, options: Options, context: SizeContext, port: int,
 
 def _writes(report: Report, options: Options, context: SizeContext, port: int, url: str,
             say: Callable[[str], None]) -> None:
+    # Every worker loads every group first (a new connection per request spreads them
+    # over the workers: each group has 2**-WARM_UP_WRITES_PER_GROUP odds to miss one).
+    warm_up = warm_up_writes(context.plans, WARM_UP_WRITES_PER_GROUP)
+    began = time.perf_counter()
+    result = run_load(port, context.token, [warm_up[lane::options.clients]
+                                            for lane in range(options.clients)],
+                      options.phase_timeout_s * 4, reconnect=True)
+    _check(result, "warm-up writes")
+    say(f"[{context.name}] warm-up: {result.requests} writes in "
+        f"{time.perf_counter() - began:.0f} s")
     runs = (
         ("single-event writes", share_purchases(context.plans, options.clients,
                                                 options.single_writes),

@@ -17,6 +17,7 @@ from bench.http_load import Request
 from domain.group import Group
 
 MEETING_EVENTS = 75  # the meeting itself and 74 entries
+WARM_UP_DAY = 3  # share purchases use the first three free days; the warm-up the fourth
 FINE_REASON = "late for the meeting"
 
 
@@ -67,6 +68,21 @@ def share_purchases(plans: list[GroupPlan], clients: int, total: int) -> list[li
                 break
         lanes.append(requests[:per_lane])
     return lanes
+
+
+def warm_up_writes(plans: list[GroupPlan], per_group: int) -> list[Request]:
+    """`per_group` single-share purchases per group, each by another member, on a day the
+    measured writes do not use: sent before them, so every API worker has loaded every
+    group (as a long-running API has) and the figures are not first loads."""
+    requests: list[Request] = []
+    for round_number in range(per_group):
+        for group in plans:
+            if len(group.free_days) // 2 > WARM_UP_DAY and round_number < len(group.members):
+                requests.append(Request(
+                    "POST", f"/v1/groups/{group.group_id}/share-purchases",
+                    {"member_id": group.members[round_number], "shares": 1,
+                     "on": group.free_days[WARM_UP_DAY].isoformat()}, events=1))
+    return requests
 
 
 def meetings(plans: list[GroupPlan], clients: int, total: int) -> list[list[Request]]:
