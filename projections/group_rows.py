@@ -250,14 +250,21 @@ def flush(cursor: Cursor, group: Group, position: int) -> None:
         f"ON CONFLICT (group_id) DO UPDATE SET {updates}",
         row,
     )
+    # Each member's open loans, in one pass over the group's loans (not one per member).
+    owed: dict[str, Money] = {}
+    for loan in group.loans.values():
+        if loan.status == "open":
+            owed[loan.member_id] = owed.get(loan.member_id, group.zero) + loan.outstanding
+    open_cycle = group.open_cycle
+    group_id = str(group.id)
     for member in group.members.values():
-        savings = group.open_cycle.savings_of(member.member_id) if group.open_cycle else group.zero
-        shares = group.open_cycle.shares.get(member.member_id, 0) if group.open_cycle else 0
+        savings = open_cycle.savings_of(member.member_id) if open_cycle else group.zero
+        shares = open_cycle.shares.get(member.member_id, 0) if open_cycle else 0
         cursor.execute(
             "UPDATE rm_members SET exited_on = ?, shares = ?, savings = ?, "
             "loan_outstanding = ? WHERE group_id = ? AND member_id = ?",
             (iso(member.exited_on), shares, minor(savings),
-             minor(_loan_balance(group, member.member_id)), str(group.id), member.member_id),
+             minor(owed.get(member.member_id, group.zero)), group_id, member.member_id),
         )
 
 
