@@ -30,7 +30,7 @@ test: venv lint
 	exit $$status
 
 # Not part of `make test`: seeds PostgreSQL databases and loads the API for minutes
-# (BENCH_ARGS=--quick) or hours (the full sizes); see docs/PERFORMANCE.md.
+# (BENCH_ARGS=--quick) or about an hour (the full sizes); see docs/PERFORMANCE.md.
 BENCH_ARGS ?= --quick
 bench: venv
 	$(BIN)/union-ledger bench $(BENCH_ARGS)

@@ -27,7 +27,7 @@ def register(subcommands: Any) -> None:
         "single-event and meeting-sheet writes over HTTP, projection catch-up and rebuild, "
         "balance and entitlement reads, and loading a group of 10,000 events. Prints a "
         "table with PASS/MISS per target and writes the figures as JSON. Without --quick "
-        "the sizes are 100 and 1,000 groups of 52 weeks (hours on a small machine).")
+        "the sizes are 100 and 1,000 groups of 52 weeks (about an hour on two cores).")
     command.add_argument("--quick", action="store_true",
                          help="small sizes: 100 and 300 groups of 4 weeks (a few minutes)")
     for name, help_text in (("groups", "groups in the small log"),
