@@ -16,12 +16,14 @@ from uuid import UUID, uuid4
 from domain import errors
 from domain import group_events as ev
 from domain.group_state import (
+    ClosedEntry,
     Cycle,
     EntryRecord,
     ExitSettlement,
     Loan,
     Member,
     add_months,
+    close_entries,
     flat_service_charge,
 )
 from domain.ledger import LedgerAggregate, Meta
@@ -36,6 +38,23 @@ E = TypeVar("E")
 
 class Group(LedgerAggregate):
     """A savings group (COLIG): registered under one union, in the union's currency."""
+
+    # Version 2 keeps the entries of closed cycles in `closed_entries` (date and reverser
+    # only); a version-1 snapshot is brought to it by `upcast_v1_v2`.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, object]) -> None:
+        """A snapshot taken before version 2: its closed cycles' entries move out, as the
+        share-outs since version 2 move them (the same state as replaying the events)."""
+        entries = state["entries"]
+        closed: dict[str, ClosedEntry] = {}
+        shareout_on = state.get("last_shareout_on")
+        if isinstance(entries, dict) and isinstance(shareout_on, date):
+            entries = dict(entries)  # the snapshot's own dict is left as it was stored
+            close_entries(entries, closed, shareout_on)
+            state["entries"] = entries
+        state["closed_entries"] = closed
 
     def __init__(
         self,
@@ -56,7 +75,8 @@ class Group(LedgerAggregate):
         self.members: dict[str, Member] = {}
         self.cycles: list[Cycle] = []
         self.loans: dict[str, Loan] = {}
-        self.entries: dict[str, EntryRecord] = {}
+        self.entries: dict[str, EntryRecord] = {}  # the open cycle's reversible entries
+        self.closed_entries: dict[str, ClosedEntry] = {}  # earlier cycles': date, reverser
         self.transfers: dict[str, str] = {}
         self.meetings: dict[str, str] = {}
         self.fixed_events: dict[str, str] = {}

@@ -21,6 +21,7 @@ from domain.group_state import (
     Loan,
     Member,
     SharePayout,
+    close_entries,
 )
 from domain.ledger import LedgerAggregate
 from domain.money import Money
@@ -391,6 +392,7 @@ class CycleSharedOut(LedgerAggregate.Event):
         group.income.clear()
         group.expenses.clear()
         group.last_shareout_on = self.on
+        close_entries(group.entries, group.closed_entries, self.on)
 
 
 class EntryReversed(LedgerAggregate.Event):

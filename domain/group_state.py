@@ -84,6 +84,25 @@ class Loan:
         return self.service_charge - self.charge_paid
 
 
+# What a group keeps of an entry of a closed cycle: its date and what reversed it, if
+# anything (enough to refuse its reversal with the reason), as a JSON-ready pair.
+ClosedEntry = list[str | None]
+
+
+def close_entries(
+    entries: dict[str, EntryRecord], closed: dict[str, ClosedEntry], shareout_on: date
+) -> None:
+    """Move the entries dated on or before a share-out out of the open cycle's records.
+
+    A share-out closes its cycle: its entries can no longer be reversed (`reversal.py`),
+    so the group keeps only their dates, and its state (every snapshot, every cold load)
+    holds one cycle's records instead of its whole history's.
+    """
+    for event_id in [e for e, record in entries.items() if record.on <= shareout_on]:
+        record = entries.pop(event_id)
+        closed[event_id] = [record.on.isoformat(), record.reversed_by]
+
+
 @dataclass
 class EntryRecord:
     """What a reversible money event moved: enough to post it, and to post its opposite."""

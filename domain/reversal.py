@@ -32,6 +32,8 @@ SOCIAL_IN_KINDS = frozenset({"social_fund_contribution", "relief_received"})
 def check_reversal(group: Group, event_id: str, on: date) -> EntryRecord:
     """Return the record of the entry to reverse, or refuse with a typed error."""
     record = group.entries.get(event_id)
+    if record is None and event_id in group.closed_entries:
+        _refuse_closed(group, event_id, *group.closed_entries[event_id])
     if record is None:
         kind = group.fixed_events.get(event_id)
         if kind is None:
@@ -53,6 +55,18 @@ def check_reversal(group: Group, event_id: str, on: date) -> EntryRecord:
         raise errors.InvalidDate(f"a reversal on {on} cannot precede the entry of {record.on}")
     _check_effects(group, event_id, record)
     return record
+
+
+def _refuse_closed(group: Group, event_id: str, on: str | None, reversed_by: str | None) -> None:
+    """An entry of a closed cycle: refused as when its record was still kept."""
+    if reversed_by is not None:
+        raise errors.AlreadyReversed(
+            f"event {event_id} was already reversed by {reversed_by}", event_id=event_id
+        )
+    raise errors.NotReversible(
+        f"event {event_id} of {on} belongs to a cycle closed by the share-out of "
+        f"{group.last_shareout_on}; book a correction in the current cycle"
+    )
 
 
 def _check_effects(group: Group, event_id: str, record: EntryRecord) -> None:

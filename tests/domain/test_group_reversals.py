@@ -264,3 +264,23 @@ def test_reversing_a_repayment_does_not_reopen_the_loan_of_an_exited_member() ->
     group.exit_member("bosco", on=ENTRY_DAY, meta=META, today=TODAY)
     assert_refused(group, "reversal_breaks_rule", lambda: reverse(group, repaid),
                    "Bosco", "exited")
+
+
+def test_a_share_out_keeps_only_the_dates_and_reversers_of_its_cycle_entries() -> None:
+    group = busy_group()
+    fine = group.charge_fine("bosco", ugx("300"), "late", **AT)
+    typo = group.charge_fine("bosco", ugx("200"), "late", **AT)
+    reversal = reverse(group, typo, on=ENTRY_DAY)
+    group.repay_loan("L0", ugx("5500"), **AT)
+    open_entries = set(group.entries)
+    group.share_out(on=ENTRY_DAY, meta=META, today=TODAY)
+    assert group.entries == {}
+    assert set(group.closed_entries) == open_entries
+    assert group.closed_entries[str(fine.event_id)] == [ENTRY_DAY.isoformat(), None]
+    assert group.closed_entries[str(typo.event_id)] == [
+        ENTRY_DAY.isoformat(), str(reversal.event_id)]
+    # Refused as before the records left: reversed once, or belonging to a closed cycle.
+    assert_refused(group, "already_reversed", lambda: reverse(group, typo),
+                   str(reversal.event_id))
+    assert_refused(group, "not_reversible", lambda: reverse(group, fine), "closed",
+                   ENTRY_DAY.isoformat())
