@@ -172,10 +172,6 @@ def _member_record(row: Row) -> Record:
     return dict(zip(MEMBER_ROW_FIELDS, row, strict=True))
 
 
-def group_members(cursor: Cursor, group_id: str) -> list[Record]:
-    return [_member_record(row) for row in cursor.fetchall(*_group_members_query(group_id))]
-
-
 def statement(
     cursor: Cursor, group_id: str, member_id: str, limit: int, after: int | None
 ) -> list[Record] | None:
