@@ -21,7 +21,13 @@ MEMBER_KINDS = {
 }
 
 
-def on_event(cursor: Cursor, position: int, event: LedgerAggregate.Event, group: Group) -> None:
+# (group id, member id) → [social fund, fines] a batch adds to the member's row: written
+# with the member's other figures by `flush`, one row per member per batch.
+MemberPaid = dict[tuple[str, str], list[int]]
+
+
+def on_event(cursor: Cursor, position: int, event: LedgerAggregate.Event, group: Group,
+             paid: MemberPaid) -> None:
     gid = str(group.id)
     if isinstance(event, gev.MemberJoined):
         cursor.execute(
@@ -43,9 +49,9 @@ def on_event(cursor: Cursor, position: int, event: LedgerAggregate.Event, group:
     elif isinstance(event, gev.MemberExited):
         _member_exited(cursor, position, event, group)
     elif isinstance(event, gev.MoneyEvent):
-        _money(cursor, position, event, event.record(), group, sign=1)
+        _money(cursor, position, event, event.record(), group, paid, sign=1)
     elif isinstance(event, gev.EntryReversed):
-        _money(cursor, position, event, event.reversed, group, sign=-1)
+        _money(cursor, position, event, event.reversed, group, paid, sign=-1)
     elif isinstance(event, gev.CycleSharedOut):
         _shared_out(cursor, position, event, group)
 
@@ -91,7 +97,7 @@ def _member_exited(
 
 def _money(
     cursor: Cursor, position: int, event: LedgerAggregate.Event,
-    record: EntryRecord, group: Group, sign: int,
+    record: EntryRecord, group: Group, paid: MemberPaid, sign: int,
 ) -> None:
     amount = record.amount if sign > 0 else -record.amount
     if record.loan_id is not None:
@@ -102,14 +108,9 @@ def _money(
     member_id = record.member_id
     if member_id is None or member_id not in group.members:
         return
-    column = {"social_fund_contribution": "social_fund_paid", "fine": "fines_paid"}.get(
-        record.kind
-    )
+    column = {"social_fund_contribution": 0, "fine": 1}.get(record.kind)
     if column is not None:
-        cursor.execute(
-            f"UPDATE rm_members SET {column} = {column} + ? WHERE group_id = ? AND member_id = ?",
-            (minor(amount), str(group.id), member_id),
-        )
+        paid.setdefault((str(group.id), member_id), [0, 0])[column] += minor(amount)
     label = MEMBER_KINDS.get(record.kind, record.kind)
     if sign < 0:
         label = f"Reversal: {label}"
@@ -122,8 +123,11 @@ def _loan_statistics(
 ) -> None:
     """The cycle's loan figures, booked to the loan's own cycle (a reversal undoes them)."""
     if record.kind == "loan_disbursed":
-        _cycle_add(cursor, group, loan.cycle_number, "disbursed", sign * minor(loan.principal))
-        _cycle_add(cursor, group, loan.cycle_number, "loans_count", sign)
+        cursor.execute(
+            "UPDATE rm_cycles SET disbursed = disbursed + ?, loans_count = loans_count + ? "
+            "WHERE group_id = ? AND cycle_number = ?",
+            (sign * minor(loan.principal), sign, str(group.id), loan.cycle_number),
+        )
     elif record.kind == "loan_written_off":
         _cycle_add(cursor, group, loan.cycle_number, "written_off", sign * minor(record.amount))
 
@@ -222,8 +226,9 @@ def _loan_row(cursor: Cursor, group: Group, loan: Loan, event: LedgerAggregate.E
     )
 
 
-def flush(cursor: Cursor, group: Group, position: int) -> None:
-    """The group's summary row and its members' balances, as of the batch's last event."""
+def flush(cursor: Cursor, group: Group, position: int, paid: MemberPaid) -> None:
+    """The group's summary row and its members' balances, as of the batch's last event
+    (the social fund and fines paid in the batch added to each member's totals)."""
     cycle = group.cycles[-1] if group.cycles else None
     active = group.active_members()
     income = sum((m.amount for m in group.income.values()), start=group.zero.amount)
@@ -257,15 +262,27 @@ def flush(cursor: Cursor, group: Group, position: int) -> None:
             owed[loan.member_id] = owed.get(loan.member_id, group.zero) + loan.outstanding
     open_cycle = group.open_cycle
     group_id = str(group.id)
+    rows = []
     for member in group.members.values():
         savings = open_cycle.savings_of(member.member_id) if open_cycle else group.zero
         shares = open_cycle.shares.get(member.member_id, 0) if open_cycle else 0
-        cursor.execute(
-            "UPDATE rm_members SET exited_on = ?, shares = ?, savings = ?, "
-            "loan_outstanding = ? WHERE group_id = ? AND member_id = ?",
-            (iso(member.exited_on), shares, minor(savings),
-             minor(owed.get(member.member_id, group.zero)), group_id, member.member_id),
-        )
+        social_fund, fines = paid.pop((group_id, member.member_id), [0, 0])
+        rows.append((member.member_id, group_id, member.name, member.gender,
+                     member.joined_on.isoformat(), iso(member.exited_on), shares,
+                     minor(savings), minor(owed.get(member.member_id, group.zero)),
+                     social_fund, fines))
+    # Every member's row exists (written when the member joined): this updates it.
+    cursor.executemany(
+        "INSERT INTO rm_members (member_id, group_id, name, gender, joined_on, exited_on, "
+        "shares, savings, loan_outstanding, social_fund_paid, fines_paid, exited_in_cycle) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) "
+        "ON CONFLICT (group_id, member_id) DO UPDATE SET exited_on = excluded.exited_on, "
+        "shares = excluded.shares, savings = excluded.savings, "
+        "loan_outstanding = excluded.loan_outstanding, "
+        "social_fund_paid = rm_members.social_fund_paid + excluded.social_fund_paid, "
+        "fines_paid = rm_members.fines_paid + excluded.fines_paid",
+        rows,
+    )
 
 
 def _cycle_rules(group: Group) -> dict[str, object]:

@@ -84,6 +84,8 @@ class Batch:
     # (book, account, sub-account) → [debit, credit] the batch adds to rm_account_balances:
     # one upsert per account at the end instead of one per posting.
     balances: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
+    # Social fund and fines paid per member in the batch (see group_rows.MemberPaid).
+    member_paid: group_rows.MemberPaid = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Row writes are held and sent in bulk by `flush` (see batching.py).
@@ -106,7 +108,7 @@ def apply(batch: Batch, position: int, event: LedgerAggregate.Event) -> None:
     union_id = state.union_id if isinstance(state, Group) else state.id
     _journal(batch, position, event, state, union_id)
     if isinstance(state, Group):
-        group_rows.on_event(batch.cursor, position, event, state)
+        group_rows.on_event(batch.cursor, position, event, state, batch.member_paid)
     else:
         union_rows.on_event(batch.cursor, event, state, batch)
 
@@ -116,7 +118,7 @@ def flush(batch: Batch) -> None:
     for aggregate_id, position in batch.positions.items():
         state = batch.states[aggregate_id]
         if isinstance(state, Group):
-            group_rows.flush(batch.cursor, state, position)
+            group_rows.flush(batch.cursor, state, position, batch.member_paid)
         elif isinstance(state, Union):
             union_rows.flush(batch.cursor, state, position)
             union_rows.flush_entitlements(

@@ -12,10 +12,11 @@ Python), so whole Decimals in results are turned back into ints, as SQLite retur
 from __future__ import annotations
 
 import functools
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
@@ -133,6 +134,30 @@ def postgres_sql(statement: str) -> str:
     return "".join(parts)
 
 
+QUOTED = re.compile(r"('[^']*')")
+
+
+@functools.lru_cache(maxsize=1024)  # statement shapes × the few multi-row sizes of each
+def postgres_raw_sql(statement: str) -> str:
+    """`?` placeholders as PostgreSQL's own `$1`, `$2`, … for psycopg's raw cursor, which
+    sends a statement as it is: the `%s` of `postgres_sql` are parsed again on every call
+    once a statement has 50 parameters or more (psycopg caches only smaller ones), so
+    multi-row writes use this form. Text between single quotes is copied unchanged."""
+    parts: list[str] = []
+    number = 0
+    for index, piece in enumerate(QUOTED.split(statement)):
+        if index % 2:  # a quoted literal
+            parts.append(piece)
+            continue
+        pieces = piece.split("?")
+        parts.append(pieces[0])
+        for rest in pieces[1:]:
+            number += 1
+            parts.append(f"${number}")
+            parts.append(rest)
+    return "".join(parts)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return int(value)
@@ -147,13 +172,23 @@ def normalise_row(row: Row) -> Row:
 class _PostgresCursor:
     def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
         self._cursor = cursor
+        self._raw: psycopg.RawCursor[Any] | None = None
+
+    def _writer(self) -> psycopg.RawCursor[Any]:
+        if self._raw is None:
+            self._raw = psycopg.RawCursor(self._cursor.connection)
+        return self._raw
 
     def execute(self, statement: str, params: Params = ()) -> None:
-        self._cursor.execute(postgres_sql(statement), tuple(params))
+        self._writer().execute(postgres_raw_sql(statement), tuple(params))
 
     def executemany(self, statement: str, rows: Sequence[Params]) -> None:
         if rows:
-            self._cursor.executemany(postgres_sql(statement), [tuple(r) for r in rows])
+            self._writer().executemany(postgres_raw_sql(statement), [tuple(r) for r in rows])
+
+    def close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
 
     def fetchall(self, statement: str, params: Params = ()) -> list[Row]:
         # A cursor of its own: in pipeline mode a cursor that sent several statements
@@ -237,8 +272,9 @@ class PostgresReadStore:
             # set on the pool's connections (a report's totals and its lines agree even
             # while the projector commits).
             with self._reader_pool().connection() as connection, \
-                    connection.transaction(), connection.cursor() as cursor:
-                yield _PostgresCursor(cursor)
+                    connection.transaction(), connection.cursor() as cursor, \
+                    closing(_PostgresCursor(cursor)) as reader:
+                yield reader
             return
         with self._lock:
             connection = self._connect()
@@ -253,7 +289,8 @@ class PostgresReadStore:
                         # together, and they are projected again. So the commit need not
                         # wait for the WAL to reach the disk.
                         cursor.execute("SET LOCAL synchronous_commit = off")
-                    yield _PostgresCursor(cursor)
+                    with closing(_PostgresCursor(cursor)) as writer:
+                        yield writer
             except psycopg.OperationalError:
                 connection.close()
                 raise

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from projections.store import ReadStore, normalise_row, postgres_sql
+from projections.store import ReadStore, normalise_row, postgres_raw_sql, postgres_sql
 from tests.projections.support import read_store_for
 
 
@@ -15,6 +15,13 @@ def test_placeholders_become_psycopg_ones_and_percent_signs_stay_literal() -> No
     assert postgres_sql("SELECT a FROM t WHERE b = ? AND c LIKE 'x%'") == (
         "SELECT a FROM t WHERE b = %s AND c LIKE 'x%%'")
     assert postgres_sql("SELECT '?' , ? FROM t") == "SELECT '?' , %s FROM t"
+
+
+def test_raw_placeholders_are_numbered_and_leave_literals_alone() -> None:
+    assert postgres_raw_sql("INSERT INTO t (a, b) VALUES (?, ?), (?, 'it''s ?') ") == (
+        "INSERT INTO t (a, b) VALUES ($1, $2), ($3, 'it''s ?') ")
+    assert postgres_raw_sql("SELECT a FROM t WHERE c LIKE 'x%' AND b = ?") == (
+        "SELECT a FROM t WHERE c LIKE 'x%' AND b = $1")
 
 
 def test_whole_decimals_come_back_as_ints() -> None:
