@@ -22,6 +22,8 @@ EXIT_USAGE = 2  # bad arguments or configuration
 APP_FACTORY = "api.app:create_app"
 WORKERS_MAX = 64
 WORKER_HEALTHCHECK_TIMEOUT_S = 30
+# uvloop where it is installed (every platform but Windows); asyncio's own loop elsewhere.
+SERVER_LOOP = "auto"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,7 +100,7 @@ def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
     if demo_key is not None:
         print("union-ledger: try the API with the demo accountant key:\n  "
               + curl_line(demo_key, arguments.host, arguments.port), flush=True)
-    from union_ledger.serving import NoDelayH11Protocol
+    from union_ledger.serving import NoDelayHttpToolsProtocol
 
     uvicorn.run(
         APP_FACTORY,
@@ -106,7 +108,8 @@ def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
         host=arguments.host,
         port=arguments.port,
         workers=arguments.workers,
-        http=NoDelayH11Protocol,
+        http=NoDelayHttpToolsProtocol,
+        loop=SERVER_LOOP,
         log_config=None,  # the app logs JSON lines itself (union_ledger/logs.py)
         # uvicorn kills a worker that misses one 5 s health ping and then stops the whole
         # server; a worker busy loading many groups starved the ping's thread of the GIL
