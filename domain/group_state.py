@@ -51,7 +51,9 @@ class Cycle:
         return sum(self.shares.values())
 
     def savings_of(self, member_id: str) -> Money:
-        return self.share_value.times(self.shares.get(member_id, 0))
+        # Whole shares of an exact share value: exact, nothing to round.
+        return Money(self.share_value.amount * self.shares.get(member_id, 0),
+                     self.share_value.currency)
 
 
 @dataclass
@@ -77,7 +79,14 @@ class Loan:
 
     @property
     def outstanding(self) -> Money:
-        return self.amount_due - self.charge_paid - self.principal_paid - self.written_off
+        return Money(self.outstanding_amount, self.principal.currency)
+
+    @property
+    def outstanding_amount(self) -> Decimal:
+        """`outstanding` as a bare Decimal, for sums over many loans (every amount of a
+        loan is in its group's currency, so the terms need no currency check)."""
+        return (self.principal.amount + self.service_charge.amount - self.charge_paid.amount
+                - self.principal_paid.amount - self.written_off.amount)
 
     @property
     def charge_outstanding(self) -> Money:

@@ -28,8 +28,10 @@ everything held, so it sees every earlier write.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
+from itertools import chain
 
 from projections.store import Cursor, Params, Query, Row
 
@@ -56,12 +58,12 @@ class BufferedCursor:
         self._held = 0
 
     def execute(self, statement: str, params: Params = ()) -> None:
-        match = WRITE.match(statement)
-        if match is None:
+        table = _table_written(statement)
+        if table is None:
             self.flush()
             self._cursor.execute(statement, params)
             return
-        runs = self._tables.setdefault(match.group(1).lower(), [])
+        runs = self._tables.setdefault(table, [])
         if runs and runs[-1][0] == statement:
             runs[-1][1].append(params)
         else:
@@ -107,9 +109,16 @@ class BufferedCursor:
             while start < len(run):
                 size = 1 << ((len(run) - start).bit_length() - 1)
                 chunk = run[start:start + size]
-                flat = [value for row in chunk for value in row]
+                flat = list(chain.from_iterable(chunk))
                 self._cursor.execute(head + ", ".join([values] * size) + tail, flat)
                 start += size
+
+
+@functools.lru_cache(maxsize=256)  # the projector's few dozen statements
+def _table_written(statement: str) -> str | None:
+    """The table a write statement writes to; None for anything else."""
+    match = WRITE.match(statement)
+    return None if match is None else match.group(1).lower()
 
 
 def _key_of(columns: str, conflict: str | None) -> tuple[int, ...] | None:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from domain.canonical import canonical_value
 from domain.money import Money, minor_unit
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def text(aggregate_id: UUID) -> str:
+    """An aggregate's id as read-model text (the few thousand ids of a log, remembered:
+    every row of a group carries its id)."""
+    return str(aggregate_id)
 
 
 def minor(money: Money) -> int:

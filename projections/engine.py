@@ -24,7 +24,14 @@ from projections.store import Cursor, ReadStore
 
 log = logging.getLogger(__name__)
 
+# Events per batch at most (a batch is what the log holds beyond the position, up to this).
+# SQLite: the batch's transaction holds the file's write lock, which the event store's
+# writers wait for, so batches stay short. PostgreSQL: read models and events are locked
+# apart, and each batch ends with a commit the projector waits for (PostgreSQL finishing
+# the rows sent last): ten thousand events a batch rebuilt a log 30 % faster than 500
+# (docs/PERFORMANCE.md). Following a live log, batches are as small as what is new.
 BATCH_SIZE_DEFAULT = 500
+BATCH_SIZE_POSTGRES = 10_000
 POLL_INTERVAL_S = 0.2
 RETRY_INTERVAL_S = 1.0
 TABLES_LOCK_KEY = 0x756C5F726D  # "ul_rm": the read models' PostgreSQL advisory lock
@@ -53,14 +60,15 @@ class Projector:
 
     def __init__(
         self, *, source: NotificationSource, mapper: Mapper[Any], load: Loader,
-        store: ReadStore, name: str = "ledger", batch_size: int = BATCH_SIZE_DEFAULT,
+        store: ReadStore, name: str = "ledger", batch_size: int | None = None,
     ) -> None:
         self.source = source
         self.mapper = mapper
         self.load = load
         self.store = store
         self.name = name
-        self.batch_size = batch_size
+        self.batch_size = batch_size or (
+            BATCH_SIZE_POSTGRES if store.dialect == "postgres" else BATCH_SIZE_DEFAULT)
         self.before_commit: BeforeCommit | None = None  # fault injection in tests
         self._caught_up = threading.Condition()
         self._batches_committed = 0  # guarded by _caught_up: wakes waiters without a race

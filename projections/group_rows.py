@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from domain import group_events as gev
 from domain.group import Group
 from domain.group_state import EntryRecord, Loan
 from domain.ledger import LedgerAggregate
 from domain.money import Money
-from projections.codec import iso, minor, to_json
+from projections.codec import iso, minor, text, to_json
 from projections.store import Cursor
 
 MEMBER_KINDS = {
@@ -28,7 +30,7 @@ MemberPaid = dict[tuple[str, str], list[int]]
 
 def on_event(cursor: Cursor, position: int, event: LedgerAggregate.Event, group: Group,
              paid: MemberPaid) -> None:
-    gid = str(group.id)
+    gid = text(group.id)
     if isinstance(event, gev.MemberJoined):
         cursor.execute(
             "INSERT INTO rm_members (member_id, group_id, name, gender, joined_on, exited_on, "
@@ -63,7 +65,7 @@ def _cycle_started(cursor: Cursor, event: gev.CycleStarted, group: Group) -> Non
         "members_at_start, women_at_start, men_at_start, exits, disbursed, loans_count, "
         "written_off, service_charge_rate, share_value) "
         "VALUES (?, ?, ?, NULL, ?, ?, ?, 0, 0, 0, 0, ?, ?)",
-        (str(group.id), event.number, event.on.isoformat(), len(members),
+        (text(group.id), event.number, event.on.isoformat(), len(members),
          sum(1 for m in members if m.gender == "female"),
          sum(1 for m in members if m.gender == "male"),
          str(event.service_charge_rate_monthly), minor(event.share_value)),
@@ -73,7 +75,7 @@ def _cycle_started(cursor: Cursor, event: gev.CycleStarted, group: Group) -> Non
 def _cycle_add(cursor: Cursor, group: Group, cycle_number: int, column: str, amount: int) -> None:
     cursor.execute(
         f"UPDATE rm_cycles SET {column} = {column} + ? WHERE group_id = ? AND cycle_number = ?",
-        (amount, str(group.id), cycle_number),
+        (amount, text(group.id), cycle_number),
     )
 
 
@@ -86,7 +88,7 @@ def _member_exited(
         _cycle_add(cursor, group, cycle.number, "exits", 1)
         cursor.execute(
             "UPDATE rm_members SET exited_in_cycle = ? WHERE group_id = ? AND member_id = ?",
-            (cycle.number, str(group.id), settlement.member_id),
+            (cycle.number, text(group.id), settlement.member_id),
         )
     _statement(cursor, position, 0, event, group, settlement.member_id, "exit",
                f"Exit settlement: savings {settlement.savings.amount} less loan "
@@ -110,7 +112,7 @@ def _money(
         return
     column = {"social_fund_contribution": 0, "fine": 1}.get(record.kind)
     if column is not None:
-        paid.setdefault((str(group.id), member_id), [0, 0])[column] += minor(amount)
+        paid.setdefault((text(group.id), member_id), [0, 0])[column] += minor(amount)
     label = MEMBER_KINDS.get(record.kind, record.kind)
     if sign < 0:
         label = f"Reversal: {label}"
@@ -126,7 +128,7 @@ def _loan_statistics(
         cursor.execute(
             "UPDATE rm_cycles SET disbursed = disbursed + ?, loans_count = loans_count + ? "
             "WHERE group_id = ? AND cycle_number = ?",
-            (sign * minor(loan.principal), sign, str(group.id), loan.cycle_number),
+            (sign * minor(loan.principal), sign, text(group.id), loan.cycle_number),
         )
     elif record.kind == "loan_written_off":
         _cycle_add(cursor, group, loan.cycle_number, "written_off", sign * minor(record.amount))
@@ -150,7 +152,7 @@ def _loan_movement(
         "INSERT INTO rm_loan_movements (loan_id, position, group_id, on_date, "
         "principal_change, outstanding_change, written_off_change) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (loan.loan_id, position, str(group.id), event.on.isoformat(), principal_change,
+        (loan.loan_id, position, text(group.id), event.on.isoformat(), principal_change,
          outstanding_change, written_off_change),
     )
 
@@ -168,7 +170,7 @@ def _shared_out(
 ) -> None:
     cursor.execute(
         "UPDATE rm_cycles SET closed_on = ? WHERE group_id = ? AND cycle_number = ?",
-        (event.on.isoformat(), str(group.id), event.cycle_number),
+        (event.on.isoformat(), text(group.id), event.cycle_number),
     )
     for payout in event.payouts:
         _statement(cursor, position, 0, event, group, payout.member_id, "share_out",
@@ -179,7 +181,7 @@ def _shared_out(
     # earlier (at a member's exit) keep their own closing date.
     open_before = cursor.fetchall(
         "SELECT loan_id FROM rm_loans WHERE group_id = ? AND status = 'open' ORDER BY loan_id",
-        (str(group.id),),
+        (text(group.id),),
     )
     for (loan_id,) in open_before:
         _settle_loan(cursor, position, group, group.loans[str(loan_id)], event)
@@ -195,18 +197,17 @@ def _statement(
         "INSERT INTO rm_statement (member_id, position, line, group_id, on_date, event_id, "
         "kind, description, amount, shares, savings_balance, loan_balance) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (member_id, position, line, str(group.id), event.on.isoformat(), str(event.event_id),
-         kind, description, minor(amount), shares, minor(savings),
+        (member_id, position, line, text(group.id), event.on.isoformat(),
+         str(event.event_id), kind, description, minor(amount), shares, minor(savings),
          minor(_loan_balance(group, member_id))),
     )
 
 
 def _loan_balance(group: Group, member_id: str) -> Money:
-    total = group.zero
-    for loan in group.loans.values():
-        if loan.member_id == member_id and loan.status == "open":
-            total += loan.outstanding
-    return total
+    """What the member owes on open loans (one Money, not one per loan)."""
+    total = sum((loan.outstanding_amount for loan in group.loans.values()
+                 if loan.member_id == member_id and loan.status == "open"), Decimal(0))
+    return Money(total, group.currency)
 
 
 def _loan_row(cursor: Cursor, group: Group, loan: Loan, event: LedgerAggregate.Event) -> None:
@@ -219,7 +220,7 @@ def _loan_row(cursor: Cursor, group: Group, loan: Loan, event: LedgerAggregate.E
         "ON CONFLICT (group_id, loan_id) DO UPDATE SET outstanding = excluded.outstanding, "
         "written_off = excluded.written_off, status = excluded.status, "
         "closed_on = excluded.closed_on",
-        (loan.loan_id, str(group.id), loan.member_id, loan.cycle_number, minor(loan.principal),
+        (loan.loan_id, text(group.id), loan.member_id, loan.cycle_number, minor(loan.principal),
          minor(loan.service_charge), loan.term_months, loan.disbursed_on.isoformat(),
          loan.due_on.isoformat(), minor(outstanding), minor(loan.written_off), loan.status,
          closed_on),
@@ -234,7 +235,7 @@ def flush(cursor: Cursor, group: Group, position: int, paid: MemberPaid) -> None
     income = sum((m.amount for m in group.income.values()), start=group.zero.amount)
     expenses = sum((m.amount for m in group.expenses.values()), start=group.zero.amount)
     row = (
-        str(group.id), str(group.union_id), group.name, group.enterprise, group.locality,
+        text(group.id), str(group.union_id), group.name, group.enterprise, group.locality,
         group.affiliated_on.isoformat(), group.currency, len(active),
         sum(1 for m in active if m.gender == "female"), cycle.number if cycle else 0,
         1 if group.open_cycle else 0, iso(cycle.started_on) if cycle else None,
@@ -261,7 +262,7 @@ def flush(cursor: Cursor, group: Group, position: int, paid: MemberPaid) -> None
         if loan.status == "open":
             owed[loan.member_id] = owed.get(loan.member_id, group.zero) + loan.outstanding
     open_cycle = group.open_cycle
-    group_id = str(group.id)
+    group_id = text(group.id)
     rows = []
     for member in group.members.values():
         savings = open_cycle.savings_of(member.member_id) if open_cycle else group.zero

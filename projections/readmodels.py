@@ -23,7 +23,7 @@ from domain.postings import journal_entry
 from domain.union import Union
 from projections import group_rows, union_rows
 from projections.batching import BufferedCursor
-from projections.codec import minor
+from projections.codec import minor, text
 from projections.store import Cursor
 
 Aggregate = Group | Union
@@ -145,22 +145,22 @@ def _journal(
     entry = journal_entry(event)
     if entry is None:
         return
-    book_id = str(event.originator_id)
+    book_id = text(event.originator_id)
     entry_id = str(event.event_id)
+    on = entry.on.isoformat()
     cursor.execute(
         "INSERT INTO rm_journal (entry_id, position, book_id, book_kind, union_id, on_date, "
         "description, event_id, event_type, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (entry_id, position, book_id, "group" if isinstance(state, Group) else "union",
-         str(union_id), entry.on.isoformat(), entry.description, entry_id,
-         type(event).__name__, event.actor),
+         text(union_id), on, entry.description, entry_id, type(event).__name__, event.actor),
     )
     rows = []
     for line, posting in enumerate(entry.postings):
-        debit = minor(posting.amount) if posting.side == "debit" else 0
-        credit = minor(posting.amount) if posting.side == "credit" else 0
+        units = minor(posting.amount)
+        debit, credit = (units, 0) if posting.side == "debit" else (0, units)
         sub = posting.sub_account or ""
-        rows.append((entry_id, line, book_id, entry.on.isoformat(), posting.account, sub,
-                     debit, credit, position))
+        rows.append((entry_id, line, book_id, on, posting.account, sub, debit, credit,
+                     position))
         totals = batch.balances.setdefault((book_id, posting.account, sub), [0, 0])
         totals[0] += debit
         totals[1] += credit

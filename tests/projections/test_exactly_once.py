@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from projections.engine import BATCH_SIZE_DEFAULT, BATCH_SIZE_POSTGRES
 from projections.store import ReadStore
 from tests.application.support import build_app
 from tests.projections.histories import record_rich_history
@@ -21,6 +22,7 @@ from tests.projections.support import (
     tracking_position,
 )
 from union_ledger.application import LedgerApplication
+from union_ledger.readside import build_projector
 from union_ledger.settings import eventsourcing_env, load_settings
 
 BATCH_SIZE = 7
@@ -144,3 +146,23 @@ def test_projectors_racing_on_one_store_apply_each_event_once(
     finally:
         for store in stores:
             store.close()
+
+
+def test_default_batches_are_long_on_postgresql_and_short_on_sqlite(
+    recorded: LedgerApplication, database_env: dict[str, str],
+) -> None:
+    """SQLite's batches hold the file's write lock that event writers wait for; on
+    PostgreSQL one batch may take the whole history, and gives the same read models."""
+    store = read_store_for(database_env)
+    try:
+        projector = build_projector(recorded, store)
+        postgres = database_env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+        assert projector.batch_size == (BATCH_SIZE_POSTGRES if postgres else BATCH_SIZE_DEFAULT)
+        events = recorded.position()
+        assert events < BATCH_SIZE_POSTGRES
+        projector.catch_up()
+        assert tracking_position(store) == events
+        assert_same_read_models(dump_read_models(store),
+                                dump_read_models(fresh_projection(recorded, batch_size=7)))
+    finally:
+        store.close()
