@@ -19,7 +19,7 @@ EXIT_OK = 0
 EXIT_REFUSED = 1  # a domain rule refused the command; nothing was recorded
 EXIT_USAGE = 2  # bad arguments or configuration
 
-APP_FACTORY = "api.app:create_app"
+APP_FACTORY = "union_ledger.serving:create_served_app"
 WORKERS_MAX = 64
 WORKER_HEALTHCHECK_TIMEOUT_S = 30
 # uvloop where it is installed (every platform but Windows); asyncio's own loop elsewhere.

@@ -1,11 +1,21 @@
-"""The served protocol turns Nagle's algorithm off on every TCP connection it is given."""
+"""How the API is served: Nagle's algorithm off on every TCP connection, and full garbage
+collections that do not walk the whole cache again."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
 
-from union_ledger.serving import no_delay
+from uvicorn.importer import import_from_string
+
+from union_ledger.cli import APP_FACTORY
+from union_ledger.serving import (
+    _freeze_survivors,
+    create_served_app,
+    freeze_after_full_collections,
+    no_delay,
+)
 
 
 class SocketTransport(asyncio.BaseTransport):
@@ -30,3 +40,24 @@ def test_tcp_connections_get_no_delay_and_other_sockets_are_left_alone() -> None
     with left, right:
         assert left.family == socket.AF_UNIX
         no_delay(SocketTransport(left))  # not TCP: nothing to set, nothing raised
+
+
+def test_serve_runs_the_served_factory() -> None:
+    assert import_from_string(APP_FACTORY) is create_served_app
+
+
+def test_a_full_collection_freezes_its_survivors_and_a_young_one_does_not() -> None:
+    assert gc.get_freeze_count() == 0
+    freeze_after_full_collections()
+    freeze_after_full_collections()  # installed once
+    try:
+        assert gc.callbacks.count(_freeze_survivors) == 1
+        gc.collect(1)
+        assert gc.get_freeze_count() == 0
+        survivor = [object()]
+        gc.collect()
+        assert gc.get_freeze_count() > 0
+        assert gc.is_tracked(survivor)  # frozen, not dropped: still alive and reachable
+    finally:
+        gc.callbacks.remove(_freeze_survivors)
+        gc.unfreeze()
