@@ -121,6 +121,26 @@ class Money:
     def zero(cls, currency: str) -> Money:
         return cls(Decimal(0), currency)
 
+    @classmethod
+    def stored(cls, text: str, currency: str) -> Money:
+        """Money read back from an event or snapshot, its amount as `str` wrote it.
+
+        The same checks as the constructor, without its call overhead (a group's snapshot
+        holds thousands of amounts, each decoded at every cold load): an amount that is
+        not already exact in the currency goes through the constructor, which refuses it.
+        """
+        number = Decimal(text)
+        step = _QUANTA.get(currency)
+        if step is None or not number.is_finite() or number.adjusted() >= AMOUNT_DIGITS_MAX:
+            return cls(number, currency)
+        exact = number.quantize(step)
+        if exact != number:
+            return cls(number, currency)
+        money = cls.__new__(cls)
+        _set(money, "amount", exact)
+        _set(money, "currency", currency)
+        return money
+
     def require_positive(self) -> Money:
         if self.amount <= 0:
             raise InvalidAmount(
@@ -205,3 +225,6 @@ class Money:
     def to_json(self) -> str:
         """The amount as sent over JSON: a string with exactly the minor unit's decimals."""
         return str(self.amount)
+
+
+_set = object.__setattr__

@@ -16,7 +16,8 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
-from domain.group_state import EntryRecord
+from domain.errors import InvalidAmount, UnknownCurrency
+from domain.group_state import EntryRecord, Loan
 from domain.money import Money
 from union_ledger.transcodings import (
     DataclassAsDict,
@@ -185,3 +186,49 @@ def test_registering_twice_keeps_the_compact_entry_records() -> None:
     register_all(transcoder, [EntryRecord])
     assert round_trip(transcoder, [FULL_RECORD]) == [FULL_RECORD]
     assert b"entry_record_v2" in transcoder.encode([FULL_RECORD])
+
+
+LOAN = Loan(
+    loan_id="l-7", member_id="m-1", cycle_number=2, principal=Money.of("100.00", "KES"),
+    service_charge=Money.of("10.00", "KES"), term_months=3, disbursed_on=date(2026, 1, 5),
+    due_on=date(2026, 4, 5), charge_paid=Money.of("2.50", "KES"),
+    principal_paid=Money.of("40.00", "KES"), written_off=Money.zero("KES"), status="open")
+
+
+def test_loans_round_trip_as_flat_lists() -> None:
+    transcoder = make_transcoder(Loan)
+    encoded = transcoder.encode({"loans": {"l-7": LOAN}})
+    assert b"loan_v2" in encoded
+    assert b"money" not in encoded
+    decoded = transcoder.decode(encoded)
+    assert decoded == {"loans": {"l-7": LOAN}}
+    assert str(decoded["loans"]["l-7"].principal_paid.amount) == "40.00"
+
+
+def test_loans_of_older_snapshots_still_decode() -> None:
+    older = JSONTranscoder()
+    older.register(DateAsISO())
+    older.register(MoneyAsDict())
+    older.register(DataclassAsDict(Loan, dataclass_transcoding_name(Loan)))
+    assert make_transcoder(Loan).decode(older.encode([LOAN])) == [LOAN]
+
+
+@pytest.mark.parametrize("text, currency", [("1250", "UGX"), ("-0.05", "KES"),
+                                            ("12.345", "BHD"), ("0.00", "USD")])
+def test_stored_money_equals_constructed_money(text: str, currency: str) -> None:
+    Money.zero(currency)  # the currency seen before, as in a running process
+    stored = Money.stored(text, currency)
+    assert stored == Money(Decimal(text), currency)
+    assert str(stored.amount) == text
+
+
+@pytest.mark.parametrize("text", ["12.505", "1e30", "NaN", "Infinity"])
+def test_stored_money_refuses_what_the_constructor_refuses(text: str) -> None:
+    Money.zero("KES")
+    with pytest.raises(InvalidAmount):
+        Money.stored(text, "KES")
+
+
+def test_stored_money_of_an_unseen_currency_is_checked_by_the_constructor() -> None:
+    with pytest.raises(UnknownCurrency):
+        Money.stored("1", "XXX")
