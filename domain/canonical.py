@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from domain.group_state import ClosedEntries
 from domain.money import Money
 
 GENESIS_HASH = "0" * 64
@@ -50,6 +51,8 @@ def canonical_value(value: Any) -> Any:
         return {str(k): canonical_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [canonical_value(v) for v in value]
+    if isinstance(value, ClosedEntries):
+        return canonical_value(value.as_dict())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: canonical_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
     raise TypeError(f"no canonical encoding for {type(value).__name__}")

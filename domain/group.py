@@ -16,14 +16,14 @@ from uuid import UUID, uuid4
 from domain import errors
 from domain import group_events as ev
 from domain.group_state import (
-    ClosedEntry,
+    ClosedEntries,
     Cycle,
     EntryRecord,
     ExitSettlement,
     Loan,
     Member,
     add_months,
-    close_entries,
+    close_loans,
     flat_service_charge,
 )
 from domain.ledger import LedgerAggregate, Meta
@@ -40,21 +40,52 @@ class Group(LedgerAggregate):
     """A savings group (COLIG): registered under one union, in the union's currency."""
 
     # Version 2 keeps the entries of closed cycles in `closed_entries` (date and reverser
-    # only); a version-1 snapshot is brought to it by `upcast_v1_v2`.
-    class_version = 2
+    # only); version 3 keeps those packed (`ClosedEntries`), moves closed cycles' loans to
+    # `closed_loans` (id and status only) and drops closed cycles' shares per member and
+    # day. Older snapshots are brought to it by `upcast_v1_v2` and `upcast_v2_v3`: the
+    # state replaying the events gives.
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, object]) -> None:
         """A snapshot taken before version 2: its closed cycles' entries move out, as the
-        share-outs since version 2 move them (the same state as replaying the events)."""
+        share-outs of version 2 moved them, to its `closed_entries` (id → [date, reverser])."""
         entries = state["entries"]
-        closed: dict[str, ClosedEntry] = {}
+        closed: dict[str, list[str | None]] = {}
         shareout_on = state.get("last_shareout_on")
         if isinstance(entries, dict) and isinstance(shareout_on, date):
-            entries = dict(entries)  # the snapshot's own dict is left as it was stored
-            close_entries(entries, closed, shareout_on)
-            state["entries"] = entries
+            kept = {}  # the snapshot's own dict is left as it was stored
+            for event_id, record in entries.items():
+                if record.on <= shareout_on:
+                    closed[event_id] = [record.on.isoformat(), record.reversed_by]
+                else:
+                    kept[event_id] = record
+            state["entries"] = kept
         state["closed_entries"] = closed
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, object]) -> None:
+        """A version-2 snapshot: closed entries packed, closed cycles' loans and shares per
+        day moved out or dropped, as the share-outs of version 3 do."""
+        closed = state["closed_entries"]
+        packed = ClosedEntries()
+        if isinstance(closed, dict):
+            packed.add([(event_id, date.fromisoformat(on), reversed_by)
+                        for event_id, (on, reversed_by) in closed.items()])
+        state["closed_entries"] = packed
+        cycles = state["cycles"]
+        closed_loans: dict[str, str] = {}
+        if isinstance(cycles, list):
+            shared_out = [c.number for c in cycles if c.closed_on is not None]
+            # New cycle objects: the snapshot's own are left as they were stored.
+            state["cycles"] = [replace(c, shares_by_day={}) if c.closed_on is not None else c
+                               for c in cycles]
+            loans = state["loans"]
+            if shared_out and isinstance(loans, dict):
+                loans = dict(loans)
+                close_loans(loans, closed_loans, max(shared_out))
+                state["loans"] = loans
+        state["closed_loans"] = closed_loans
 
     def __init__(
         self,
@@ -76,7 +107,8 @@ class Group(LedgerAggregate):
         self.cycles: list[Cycle] = []
         self.loans: dict[str, Loan] = {}
         self.entries: dict[str, EntryRecord] = {}  # the open cycle's reversible entries
-        self.closed_entries: dict[str, ClosedEntry] = {}  # earlier cycles': date, reverser
+        self.closed_entries = ClosedEntries()  # earlier cycles': date, reverser
+        self.closed_loans: dict[str, str] = {}  # earlier cycles': status
         self.transfers: dict[str, str] = {}
         self.meetings: dict[str, str] = {}
         self.fixed_events: dict[str, str] = {}
@@ -287,7 +319,7 @@ class Group(LedgerAggregate):
                 f"term of {term_months} months is outside 1–{cycle.max_term_months} months "
                 f"allowed in cycle {cycle.number}", term_months=term_months,
             )
-        if loan_id is not None and loan_id in self.loans:
+        if loan_id is not None and (loan_id in self.loans or loan_id in self.closed_loans):
             # Re-using an id would overwrite the loan and lose what is still owed on it.
             raise errors.InvalidInput(
                 f"loan id {loan_id} is already taken in this group", field="loan_id"
@@ -590,11 +622,12 @@ class Group(LedgerAggregate):
 
     def _open_loan(self, loan_id: str, on: date, today: date) -> Loan:
         loan = self.loans.get(loan_id)
-        if loan is None or loan.status == "reversed":
+        status = loan.status if loan is not None else self.closed_loans.get(loan_id)
+        if status is None or status == "reversed":
             raise errors.LoanNotFound(f"loan {loan_id} does not exist in this group")
         self._check_date(on, today)
-        if loan.status != "open":
-            raise errors.LoanNotOpen(f"loan {loan_id} is {loan.status}", loan_id=loan_id)
+        if loan is None or status != "open":
+            raise errors.LoanNotOpen(f"loan {loan_id} is {status}", loan_id=loan_id)
         if on < loan.disbursed_on:
             raise errors.InvalidDate(
                 f"date {on} is before loan {loan_id} was disbursed on {loan.disbursed_on}"

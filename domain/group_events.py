@@ -22,6 +22,8 @@ from domain.group_state import (
     Member,
     SharePayout,
     close_entries,
+    close_loans,
+    close_shares_by_day,
 )
 from domain.ledger import LedgerAggregate
 from domain.money import Money
@@ -393,6 +395,8 @@ class CycleSharedOut(LedgerAggregate.Event):
         group.expenses.clear()
         group.last_shareout_on = self.on
         close_entries(group.entries, group.closed_entries, self.on)
+        close_loans(group.loans, group.closed_loans, self.cycle_number)
+        close_shares_by_day(cycle)
 
 
 class EntryReversed(LedgerAggregate.Event):

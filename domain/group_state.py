@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from uuid import UUID
 
 from domain.money import Money
 
@@ -93,13 +95,87 @@ class Loan:
         return self.service_charge - self.charge_paid
 
 
-# What a group keeps of an entry of a closed cycle: its date and what reversed it, if
-# anything (enough to refuse its reversal with the reason), as a JSON-ready pair.
-ClosedEntry = list[str | None]
+class ClosedEntries:
+    """The entries of a group's closed cycles: enough to refuse their reversal with its reason.
+
+    A share-out closes its cycle: its entries can no longer be reversed (`reversal.py`),
+    so the group keeps, of each, only its date and the reversal that undid it, if one did.
+    Ten thousand events into a group's history these are most of its entries, and they
+    are in every snapshot and every cold load: so the ids are kept packed, per entry date
+    the ids' 32 hex digits end to end in one string (`by_day`), and only the reversed ones
+    with their reverser (`reversed_by`). A lookup scans the strings; it is made only when a
+    reversal names an entry that is not in the open cycle.
+    """
+
+    __slots__ = ("by_day", "reversed_by")
+
+    ID_LENGTH = 32
+
+    def __init__(self, by_day: dict[str, str] | None = None,
+                 reversed_by: dict[str, str] | None = None) -> None:
+        self.by_day: dict[str, str] = by_day if by_day is not None else {}
+        self.reversed_by: dict[str, str] = reversed_by if reversed_by is not None else {}
+
+    def add(self, entries: list[tuple[str, date, str | None]]) -> None:
+        """Keep these (entry id, date, reverser) triples; ids are UUIDs in their text form."""
+        packed: dict[str, list[str]] = {}
+        for event_id, on, reversed_by in entries:
+            packed.setdefault(on.isoformat(), []).append(UUID(event_id).hex)
+            if reversed_by is not None:
+                self.reversed_by[event_id] = reversed_by
+        for day, ids in packed.items():
+            self.by_day[day] = self.by_day.get(day, "") + "".join(ids)
+
+    def get(self, event_id: str) -> tuple[str, str | None] | None:
+        """The entry's date (ISO text) and reverser, or None when no closed cycle has it."""
+        try:
+            as_uuid = UUID(event_id)
+        except ValueError:
+            return None
+        if str(as_uuid) != event_id:
+            return None  # as in a dict of the ids' text forms: only that form is found
+        wanted = as_uuid.hex
+        for day, ids in self.by_day.items():
+            at = ids.find(wanted)
+            while at != -1:
+                if at % self.ID_LENGTH == 0:
+                    return day, self.reversed_by.get(event_id)
+                at = ids.find(wanted, at + 1)
+        return None
+
+    def as_dict(self) -> dict[str, list[str | None]]:
+        """Every entry as id → [date, reverser], in the order the share-outs closed them."""
+        return {event_id: [day, self.reversed_by.get(event_id)]
+                for day, ids in self.by_day.items() for event_id in _ids(ids)}
+
+    def __contains__(self, event_id: object) -> bool:
+        return isinstance(event_id, str) and self.get(event_id) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        for ids in self.by_day.values():
+            yield from _ids(ids)
+
+    def __len__(self) -> int:
+        return sum(len(ids) for ids in self.by_day.values()) // self.ID_LENGTH
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ClosedEntries):
+            return NotImplemented
+        return self.by_day == other.by_day and self.reversed_by == other.reversed_by
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ClosedEntries({len(self)} entries, {len(self.reversed_by)} reversed)"
+
+
+def _ids(packed: str) -> Iterator[str]:
+    for at in range(0, len(packed), ClosedEntries.ID_LENGTH):
+        yield str(UUID(hex=packed[at:at + ClosedEntries.ID_LENGTH]))
 
 
 def close_entries(
-    entries: dict[str, EntryRecord], closed: dict[str, ClosedEntry], shareout_on: date
+    entries: dict[str, EntryRecord], closed: ClosedEntries, shareout_on: date
 ) -> None:
     """Move the entries dated on or before a share-out out of the open cycle's records.
 
@@ -107,9 +183,29 @@ def close_entries(
     so the group keeps only their dates, and its state (every snapshot, every cold load)
     holds one cycle's records instead of its whole history's.
     """
-    for event_id in [e for e, record in entries.items() if record.on <= shareout_on]:
-        record = entries.pop(event_id)
-        closed[event_id] = [record.on.isoformat(), record.reversed_by]
+    moved = [(event_id, record.on, record.reversed_by)
+             for event_id, record in entries.items() if record.on <= shareout_on]
+    for event_id, _, _ in moved:
+        del entries[event_id]
+    closed.add(moved)
+
+
+def close_shares_by_day(cycle: Cycle) -> None:
+    """A shared-out cycle keeps each member's shares; its shares per member and day only
+    limited purchases in it, so they go."""
+    cycle.shares_by_day.clear()
+
+
+def close_loans(loans: dict[str, Loan], closed: dict[str, str], cycle_number: int) -> None:
+    """Move the loans of a shared-out cycle out of the group's loans, keeping their status.
+
+    Every one of them is settled, repaid, written off or reversed by then: none can be
+    repaid or reversed again, and a new loan may not take its id; the status is kept so
+    that a repayment naming one is refused as before (`loan_not_open`, or `loan_not_found`
+    for a reversed one).
+    """
+    for loan_id in [x for x, loan in loans.items() if loan.cycle_number <= cycle_number]:
+        closed[loan_id] = loans.pop(loan_id).status
 
 
 @dataclass

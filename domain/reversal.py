@@ -32,8 +32,9 @@ SOCIAL_IN_KINDS = frozenset({"social_fund_contribution", "relief_received"})
 def check_reversal(group: Group, event_id: str, on: date) -> EntryRecord:
     """Return the record of the entry to reverse, or refuse with a typed error."""
     record = group.entries.get(event_id)
-    if record is None and event_id in group.closed_entries:
-        _refuse_closed(group, event_id, *group.closed_entries[event_id])
+    closed = group.closed_entries.get(event_id) if record is None else None
+    if closed is not None:
+        _refuse_closed(group, event_id, *closed)
     if record is None:
         kind = group.fixed_events.get(event_id)
         if kind is None:

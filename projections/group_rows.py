@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from domain import group_events as gev
@@ -29,7 +30,10 @@ MemberPaid = dict[tuple[str, str], list[int]]
 
 
 def on_event(cursor: Cursor, position: int, event: LedgerAggregate.Event, group: Group,
-             paid: MemberPaid) -> None:
+             paid: MemberPaid, open_before: Mapping[str, Loan] | None = None) -> None:
+    """Write the rows `event` changes; `group` is the state right after it, `open_before`
+    the group's open loans right before it (a share-out settles them, and moves its
+    cycle's loans out of the group's state)."""
     gid = text(group.id)
     if isinstance(event, gev.MemberJoined):
         cursor.execute(
@@ -55,7 +59,7 @@ def on_event(cursor: Cursor, position: int, event: LedgerAggregate.Event, group:
     elif isinstance(event, gev.EntryReversed):
         _money(cursor, position, event, event.reversed, group, paid, sign=-1)
     elif isinstance(event, gev.CycleSharedOut):
-        _shared_out(cursor, position, event, group)
+        _shared_out(cursor, position, event, group, open_before or {})
 
 
 def _cycle_started(cursor: Cursor, event: gev.CycleStarted, group: Group) -> None:
@@ -166,7 +170,8 @@ def _settle_loan(
 
 
 def _shared_out(
-    cursor: Cursor, position: int, event: gev.CycleSharedOut, group: Group
+    cursor: Cursor, position: int, event: gev.CycleSharedOut, group: Group,
+    open_before: Mapping[str, Loan],
 ) -> None:
     cursor.execute(
         "UPDATE rm_cycles SET closed_on = ? WHERE group_id = ? AND cycle_number = ?",
@@ -179,12 +184,12 @@ def _shared_out(
                    payout.net, -payout.shares)
     # The loans this share-out settles are those still open before it; loans settled
     # earlier (at a member's exit) keep their own closing date.
-    open_before = cursor.fetchall(
+    open_rows = cursor.fetchall(
         "SELECT loan_id FROM rm_loans WHERE group_id = ? AND status = 'open' ORDER BY loan_id",
         (text(group.id),),
     )
-    for (loan_id,) in open_before:
-        _settle_loan(cursor, position, group, group.loans[str(loan_id)], event)
+    for (loan_id,) in open_rows:
+        _settle_loan(cursor, position, group, open_before[str(loan_id)], event)
 
 
 def _statement(

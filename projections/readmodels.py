@@ -18,6 +18,8 @@ from eventsourcing.utils import get_topic
 
 from domain import group_events
 from domain.group import Group
+from domain.group_events import CycleSharedOut
+from domain.group_state import Loan
 from domain.ledger import LedgerAggregate
 from domain.postings import journal_entry
 from domain.union import Union
@@ -103,12 +105,19 @@ class Batch:
 
 def apply(batch: Batch, position: int, event: LedgerAggregate.Event) -> None:
     """Project one event, with the aggregate state right after it."""
+    open_before: dict[str, Loan] = {}
+    if isinstance(event, CycleSharedOut):
+        # The share-out settles these loans (in place) and moves them out of the state.
+        before = batch.states.get(event.originator_id)
+        if isinstance(before, Group):
+            open_before = {k: x for k, x in before.loans.items() if x.status == "open"}
     state = batch.advance(event)
     batch.positions[event.originator_id] = position
     union_id = state.union_id if isinstance(state, Group) else state.id
     _journal(batch, position, event, state, union_id)
     if isinstance(state, Group):
-        group_rows.on_event(batch.cursor, position, event, state, batch.member_paid)
+        group_rows.on_event(batch.cursor, position, event, state, batch.member_paid,
+                            open_before)
     else:
         union_rows.on_event(batch.cursor, event, state, batch)
 

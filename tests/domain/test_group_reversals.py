@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -276,9 +276,20 @@ def test_a_share_out_keeps_only_the_dates_and_reversers_of_its_cycle_entries() -
     group.share_out(on=ENTRY_DAY, meta=META, today=TODAY)
     assert group.entries == {}
     assert set(group.closed_entries) == open_entries
-    assert group.closed_entries[str(fine.event_id)] == [ENTRY_DAY.isoformat(), None]
-    assert group.closed_entries[str(typo.event_id)] == [
-        ENTRY_DAY.isoformat(), str(reversal.event_id)]
+    assert len(group.closed_entries) == len(open_entries)
+    assert group.closed_entries.get(str(fine.event_id)) == (ENTRY_DAY.isoformat(), None)
+    assert group.closed_entries.get(str(typo.event_id)) == (
+        ENTRY_DAY.isoformat(), str(reversal.event_id))
+    assert group.closed_entries.get(str(reversal.event_id)) is None  # not an entry
+    assert group.closed_entries.get(str(fine.event_id).upper()) is None
+    assert group.closed_entries.get("not-an-id") is None
+    # The cycle's loans leave with it, their status kept; its shares per day are dropped.
+    assert group.loans == {}
+    assert group.closed_loans == {"L0": "repaid"}
+    assert group.cycles[-1].shares_by_day == {}
+    later: dict[str, Any] = {"on": TODAY, "meta": META, "today": TODAY}
+    assert_refused(group, "loan_not_open", lambda: group.repay_loan("L0", ugx("1"), **later),
+                   "repaid")
     # Refused as before the records left: reversed once, or belonging to a closed cycle.
     assert_refused(group, "already_reversed", lambda: reverse(group, typo),
                    str(reversal.event_id))

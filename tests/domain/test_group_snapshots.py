@@ -1,8 +1,10 @@
-"""A group's snapshots: version 2 keeps only the open cycle's entry records, and a
-version-1 snapshot (every entry record ever) loads into the state replay gives."""
+"""A group's snapshots: version 3 keeps the open cycle's entry records and loans, and only
+packed ids of the closed cycles' entries; version-1 and version-2 snapshots load into the
+state replay gives."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from eventsourcing.domain import Snapshot
 
 from domain import group_events
 from domain.group import Group
+from domain.group_state import EntryRecord
 from domain.ledger import LedgerAggregate
 from tests.domain.builders import (
     AT,
@@ -25,8 +28,8 @@ from union_ledger.application import LedgerApplication
 
 
 def history() -> tuple[list[LedgerAggregate.Event], set[str]]:
-    """A cycle with entries and a reversal, its share-out, and an entry of the next cycle;
-    and the ids of the first cycle's entries."""
+    """A cycle with entries, a loan and a reversal, its share-out, and a share purchase and
+    a loan in the next cycle; and the ids of the first cycle's entries."""
     builder = GroupBuilder().members("amina", "bosco").on(CYCLE_START).cycle()
     builder.on(meeting(1)).shares("amina", 5).shares("bosco", 5).social_fund("amina", "bosco")
     builder.loan("bosco", "5000", 1, "L0").sye_deposit("2000", "t-0")
@@ -37,7 +40,7 @@ def history() -> tuple[list[LedgerAggregate.Event], set[str]]:
     group.repay_loan("L0", ugx("5500"), **AT)
     first_cycle = set(group.entries)
     group.share_out(on=meeting(3), meta=META, today=TODAY)
-    builder.on(meeting(4)).cycle().shares("amina", 2)
+    builder.on(meeting(4)).cycle().shares("amina", 2).loan("amina", "1000", 1, "L1")
     events = [e for e in group.collect_events() if isinstance(e, LedgerAggregate.Event)]
     return events, first_cycle
 
@@ -54,51 +57,98 @@ def public_state(group: Group) -> dict[str, Any]:
     return {k: v for k, v in vars(group).items() if k != "_pending_events"}
 
 
-def test_replay_keeps_only_the_open_cycle_entries() -> None:
+def old_snapshot(monkeypatch: pytest.MonkeyPatch, version: int,
+                 events: list[LedgerAggregate.Event]) -> Snapshot:
+    """A snapshot of the group as `version` kept it: every loan and each cycle's shares per
+    day; every entry record (1) or the closed cycles' as id → [date, reverser] (2)."""
+    closed_v2: dict[str, list[str | None]] = {}
+
+    def close_entries_v2(entries: dict[str, EntryRecord], _: object, shareout_on: date) -> None:
+        for event_id in [e for e, record in entries.items() if record.on <= shareout_on]:
+            record = entries.pop(event_id)
+            closed_v2[event_id] = [record.on.isoformat(), record.reversed_by]
+
+    with monkeypatch.context() as before:
+        before.setattr(Group, "class_version", version)
+        before.setattr(group_events, "close_loans", lambda *_: None)
+        before.setattr(group_events, "close_shares_by_day", lambda *_: None)
+        before.setattr(group_events, "close_entries",
+                       (lambda *_: None) if version == 1 else close_entries_v2)
+        old = replay(events)
+        del old.__dict__["closed_loans"]  # not an attribute before version 3
+        if version == 1:
+            del old.__dict__["closed_entries"]  # nor this one before version 2
+        else:
+            old.__dict__["closed_entries"] = closed_v2
+        return Snapshot.take(old)
+
+
+@pytest.fixture
+def app() -> Any:
+    application = LedgerApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    yield application
+    application.close()
+
+
+def test_replay_keeps_only_the_open_cycle_entries_and_loans() -> None:
     events, first_cycle = history()
     group = replay(events)
     assert set(group.closed_entries) == first_cycle
-    assert len(group.entries) == 1  # the next cycle's share purchase
+    assert len(group.entries) == 2  # the next cycle's share purchase and loan
     assert not first_cycle & set(group.entries)
+    assert set(group.loans) == {"L1"}
+    assert group.closed_loans == {"L0": "repaid"}
+    assert group.cycles[0].shares_by_day == {}
+    assert group.cycles[0].shares  # the closed cycle's shares per member are kept
+    assert group.cycles[1].shares_by_day
 
 
-def test_a_version_1_snapshot_loads_into_the_state_replay_gives(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_snapshot_loads_into_the_state_replay_gives(
+    monkeypatch: pytest.MonkeyPatch, app: LedgerApplication, version: int
 ) -> None:
     events, first_cycle = history()
-    app = LedgerApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    try:
-        with monkeypatch.context() as before:  # the group as version 1 kept it
-            before.setattr(group_events, "close_entries", lambda *_: None)
-            before.setattr(Group, "class_version", 1)
-            old = replay(events)
-            assert old.closed_entries == {}
-            del old.__dict__["closed_entries"]  # not an attribute yet in version 1
-            snapshot = Snapshot.take(old)
-            stored = app.mapper.to_stored_event(snapshot)
-        assert "class_version" not in snapshot.state
+    snapshot = old_snapshot(monkeypatch, version, events)
+    assert snapshot.state.get("class_version", 1) == version
+    assert "closed_loans" not in snapshot.state
+    assert "L0" in snapshot.state["loans"]
+    assert snapshot.state["cycles"][0].shares_by_day
+    if version == 1:
         assert "closed_entries" not in snapshot.state
         assert first_cycle <= set(snapshot.state["entries"])
-        loaded = app.mapper.to_domain_event(stored)
-        assert isinstance(loaded, Snapshot)
-        restored = loaded.mutate(None)
-        assert isinstance(restored, Group)
-        assert public_state(restored) == public_state(replay(events))
-    finally:
-        app.close()
+    else:
+        assert set(snapshot.state["closed_entries"]) == first_cycle
+        assert not first_cycle & set(snapshot.state["entries"])
+    stored = app.mapper.to_stored_event(snapshot)
+    loaded = app.mapper.to_domain_event(stored)
+    assert isinstance(loaded, Snapshot)
+    restored = loaded.mutate(None)
+    assert isinstance(restored, Group)
+    assert public_state(restored) == public_state(replay(events))
+    # The stored snapshot is left as it was: a second load upcasts it again, the same.
+    reloaded = app.mapper.to_domain_event(stored)
+    assert isinstance(reloaded, Snapshot)
+    again = reloaded.mutate(None)
+    assert isinstance(again, Group)
+    assert public_state(again) == public_state(restored)
 
 
-def test_version_2_snapshots_round_trip() -> None:
-    events, _ = history()
-    app = LedgerApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    try:
-        group = replay(events)
-        snapshot = Snapshot.take(group)
-        assert snapshot.state["class_version"] == 2
-        loaded = app.mapper.to_domain_event(app.mapper.to_stored_event(snapshot))
-        assert isinstance(loaded, Snapshot)
-        restored = loaded.mutate(None)
-        assert isinstance(restored, Group)
-        assert public_state(restored) == public_state(group)
-    finally:
-        app.close()
+def test_version_3_snapshots_round_trip(app: LedgerApplication) -> None:
+    events, first_cycle = history()
+    group = replay(events)
+    snapshot = Snapshot.take(group)
+    assert snapshot.state["class_version"] == 3
+    stored = app.mapper.to_stored_event(snapshot)
+    assert b"closed_entries_v3" in stored.state
+    as_text = [event_id for event_id in first_cycle if event_id.encode() in stored.state]
+    # Only the reversed fine (beside its reverser) and the SYE deposit (the transfer's
+    # entry) are named as text; the rest are packed.
+    named = set(group.closed_entries.reversed_by) | set(group.transfers.values())
+    assert len(as_text) == 2
+    assert set(as_text) == named & first_cycle
+    loaded = app.mapper.to_domain_event(stored)
+    assert isinstance(loaded, Snapshot)
+    restored = loaded.mutate(None)
+    assert isinstance(restored, Group)
+    assert public_state(restored) == public_state(group)
+    assert set(restored.closed_entries) == first_cycle

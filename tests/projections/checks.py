@@ -8,13 +8,14 @@ from typing import Any
 from uuid import UUID
 
 from domain.group import Group
+from domain.group_state import Loan
 from domain.indicators import PAR_DAYS, IndicatorInputs
 from domain.money import Money, minor_unit
 from domain.union import Union
 from projections import queries
 from projections.codec import minor
 from projections.store import Cursor
-from tests.projections.support import events_of, journal_nets, replay_until
+from tests.projections.support import events_of, journal_nets, loans_ever, replay_until
 from union_ledger.application import LedgerApplication
 
 GROUP_BALANCES = ("loan_fund_cash", "social_fund_cash", "loans_outstanding", "member_savings",
@@ -57,9 +58,10 @@ def check_members_and_statements(cursor: Cursor, group: Group) -> None:
         assert last is None or last == (savings, owed)
 
 
-def check_loans_and_cycles(cursor: Cursor, group: Group) -> None:
-    """Loan rows and movements, and each cycle's lending statistics under reversals."""
-    for loan in group.loans.values():
+def check_loans_and_cycles(cursor: Cursor, group: Group, loans: dict[str, Loan]) -> None:
+    """Loan rows and movements, and each cycle's lending statistics under reversals;
+    `loans`: every loan the group ever held (`loans_ever`)."""
+    for loan in loans.values():
         owed = minor(loan.outstanding) if loan.status == "open" else 0
         row = cursor.fetchone(
             "SELECT l.status, l.outstanding, l.written_off, l.closed_on IS NULL, "
@@ -70,7 +72,7 @@ def check_loans_and_cycles(cursor: Cursor, group: Group) -> None:
         assert row == (loan.status, owed, minor(loan.written_off), loan.status == "open",
                        owed, minor(loan.written_off))
     for cycle in group.cycles:
-        lent = [x for x in group.loans.values()
+        lent = [x for x in loans.values()
                 if x.cycle_number == cycle.number and x.status != "reversed"]
         row = cursor.fetchone(
             "SELECT disbursed, loans_count, written_off FROM rm_cycles "
@@ -131,7 +133,8 @@ def check_group_as_of(
     cursor: Cursor, app: LedgerApplication, group_id: UUID, as_of: date
 ) -> None:
     """Balances and indicator inputs as of a date equal the group replayed to that date."""
-    then: Group = replay_until(events_of(app, group_id), as_of)
+    events = events_of(app, group_id)
+    then: Group = replay_until(events, as_of)
     record = queries.group_balances(cursor, str(group_id), as_of)
     assert record is not None
     assert record["balances"] == {name: getattr(then, name).to_json() for name in GROUP_BALANCES}
@@ -142,13 +145,15 @@ def check_group_as_of(
         owed = sum((x.outstanding for x in then.loans.values()
                     if x.member_id == member_id and x.status == "open"), then.zero)
         assert (line["savings"], line["loan_outstanding"]) == (savings.to_json(), owed.to_json())
-    assert queries.indicator_inputs(cursor, str(group_id), as_of) == expected_inputs(then, as_of)
+    assert queries.indicator_inputs(cursor, str(group_id), as_of) == expected_inputs(
+        then, as_of, loans_ever(events, as_of))
 
 
-def expected_inputs(group: Group, as_of: date) -> IndicatorInputs:
-    """Indicator inputs computed from an aggregate (attendance aside: taken as found)."""
+def expected_inputs(group: Group, as_of: date, loans: dict[str, Loan]) -> IndicatorInputs:
+    """Indicator inputs computed from an aggregate and every loan it held (`loans_ever`;
+    attendance aside: taken as found)."""
     cycle = group.cycles[-1] if group.cycles else None
-    lent = [x for x in group.loans.values()
+    lent = [x for x in loans.values()
             if cycle is not None and x.cycle_number == cycle.number and x.status != "reversed"]
     open_loans = [x for x in group.loans.values() if x.status == "open"]
     late_before = as_of - timedelta(days=PAR_DAYS)

@@ -8,6 +8,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.group import Group
+from domain.group_state import Loan
 from domain.ledger import LedgerAggregate
 from domain.postings import journal_entry
 from projections import schema
@@ -123,3 +125,24 @@ def replay_until(events: list[LedgerAggregate.Event], as_of: date) -> Any:
             break
         aggregate = event.mutate(aggregate)
     return aggregate
+
+
+def loans_ever(events: list[LedgerAggregate.Event], as_of: date | None = None) -> dict[str, Loan]:
+    """Every loan the group held up to `as_of` (all, when None), in its latest state.
+
+    A share-out moves its cycle's loans out of the group's state (keeping their status in
+    `closed_loans`): their figures are taken from the state right before it, and a loan
+    is changed in place until then, so what is collected is each loan's last state.
+    """
+    loans: dict[str, Loan] = {}
+    group: Any = None
+    for event in events:
+        if as_of is not None and event.on > as_of:
+            break
+        if isinstance(group, Group):
+            loans.update(group.loans)
+        group = event.mutate(group)
+    if isinstance(group, Group):
+        loans.update(group.loans)
+        assert {k: loans[k].status for k in group.closed_loans} == group.closed_loans
+    return loans
