@@ -20,7 +20,7 @@ from domain import errors
 from domain.group import Group
 from domain.group_state import SNAPSHOT_TYPES as GROUP_STATE_TYPES
 from domain.ledger import LedgerAggregate, Meta
-from union_ledger.binary_inserts import use_binary_inserts
+from union_ledger.binary_inserts import use_binary_inserts, use_binary_results
 from union_ledger.checkout import Attempt, Checkouts
 from union_ledger.transcodings import register_all
 
@@ -105,8 +105,10 @@ class LedgerCore(Application[UUID]):
         self.events_written = 0
         self.checkouts = Checkouts(self.repository)
         use_binary_inserts(self.recorder)
+        use_binary_results(self.recorder)
         if self.snapshots is not None:
             use_binary_inserts(self.snapshots.recorder)
+            use_binary_results(self.snapshots.recorder)
 
     def _snapshot_intervals(self, interval: int) -> dict[type[Any], int]:
         return {Group: interval}
