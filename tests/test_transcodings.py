@@ -19,12 +19,15 @@ from eventsourcing.persistence import (
 from domain.errors import InvalidAmount, UnknownCurrency
 from domain.group_state import EntryRecord, Loan
 from domain.money import Money
+from union_ledger import transcodings
 from union_ledger.transcodings import (
     DataclassAsDict,
     DateAsISO,
     MoneyAsDict,
     dataclass_transcoding_name,
     register_all,
+    stored_date,
+    stored_money,
 )
 
 
@@ -232,3 +235,24 @@ def test_stored_money_refuses_what_the_constructor_refuses(text: str) -> None:
 def test_stored_money_of_an_unseen_currency_is_checked_by_the_constructor() -> None:
     with pytest.raises(UnknownCurrency):
         Money.stored("1", "XXX")
+
+
+def test_decoded_dates_and_amounts_are_made_once_and_shared() -> None:
+    transcoder = make_transcoder(EntryRecord, Loan)
+    encoded = transcoder.encode([FULL_RECORD, FULL_RECORD, LOAN])
+    first, second, loan = transcoder.decode(encoded)
+    assert (first, second, loan) == (FULL_RECORD, FULL_RECORD, LOAN)
+    assert first.on is second.on and first.amount is second.amount
+    assert stored_date("2026-03-02") is first.on
+    assert stored_money("12.50", "USD") is first.amount
+    assert stored_money("12.50", "KES") == Money.of("12.50", "KES")  # per currency
+
+
+def test_the_shared_dates_and_amounts_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(transcodings, "DECODED_MAX", 3)
+    days = [stored_date(f"2026-01-0{day}") for day in range(1, 8)]
+    amounts = [stored_money(str(n), "UGX") for n in range(7)]
+    assert days == [date(2026, 1, day) for day in range(1, 8)]
+    assert amounts == [Money.of(str(n), "UGX") for n in range(7)]
+    assert len(transcodings._DATES) <= 3
+    assert len(transcodings._AMOUNTS["UGX"]) <= 3

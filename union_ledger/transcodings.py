@@ -12,6 +12,36 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from domain.group_state import ClosedEntries, EntryRecord, Loan
 from domain.money import Money
 
+# Dates and amounts decoded, by their stored text: both are immutable, and the same few
+# recur through a snapshot or a batch of events (a meeting's date, a share's value), so
+# each is made once and shared. Emptied when full, so they stay small.
+DECODED_MAX = 4096
+_DATES: dict[str, date] = {}
+_AMOUNTS: dict[str, dict[str, Money]] = {}
+
+
+def stored_date(text: str) -> date:
+    """The date of this ISO text, as `date.fromisoformat` makes it."""
+    found = _DATES.get(text)
+    if found is None:
+        if len(_DATES) >= DECODED_MAX:
+            _DATES.clear()
+        found = _DATES[text] = date.fromisoformat(text)
+    return found
+
+
+def stored_money(text: str, currency: str) -> Money:
+    """The Money of this stored amount text, as `Money.stored` makes it."""
+    amounts = _AMOUNTS.get(currency)
+    if amounts is None:
+        amounts = _AMOUNTS.setdefault(currency, {})
+    found = amounts.get(text)
+    if found is None:
+        if len(amounts) >= DECODED_MAX:
+            amounts.clear()
+        found = amounts[text] = Money.stored(text, currency)
+    return found
+
 
 class DateAsISO(Transcoding):
     """A calendar date as "YYYY-MM-DD" (datetime keeps the library's own transcoding)."""
@@ -23,7 +53,7 @@ class DateAsISO(Transcoding):
         return obj.isoformat()
 
     def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
+        return stored_date(data)
 
 
 class MoneyAsDict(Transcoding):
@@ -36,7 +66,7 @@ class MoneyAsDict(Transcoding):
         return {"amount": str(obj.amount), "currency": obj.currency}
 
     def decode(self, data: dict[str, str]) -> Money:
-        return Money.stored(data["amount"], data["currency"])
+        return stored_money(data["amount"], data["currency"])
 
 
 class DataclassAsDict(Transcoding):
@@ -90,7 +120,7 @@ class EntryRecordAsList(Transcoding):
         (kind, on, amount, currency, member_id, loan_id, shares, charge, principal,
          transfer_id, hazard_id, period, cycle_number, reversed_by) = data
         return EntryRecord(
-            kind, date.fromisoformat(on), Money.stored(amount, currency), member_id,
+            kind, stored_date(on), stored_money(amount, currency), member_id,
             loan_id, shares, _money(charge, currency), _money(principal, currency),
             transfer_id, hazard_id, period, cycle_number, reversed_by)
 
@@ -117,11 +147,11 @@ class LoanAsList(Transcoding):
     def decode(self, data: list[Any]) -> Loan:
         (loan_id, member_id, cycle_number, currency, principal, service_charge, term_months,
          disbursed_on, due_on, charge_paid, principal_paid, written_off, status) = data
-        stored = Money.stored
+        stored = stored_money
         return Loan(
             loan_id, member_id, cycle_number, stored(principal, currency),
-            stored(service_charge, currency), term_months, date.fromisoformat(disbursed_on),
-            date.fromisoformat(due_on), stored(charge_paid, currency),
+            stored(service_charge, currency), term_months, stored_date(disbursed_on),
+            stored_date(due_on), stored(charge_paid, currency),
             stored(principal_paid, currency), stored(written_off, currency), status)
 
 
@@ -148,7 +178,7 @@ def _amount(money: Money | None) -> str | None:
 
 
 def _money(amount: str | None, currency: str) -> Money | None:
-    return None if amount is None else Money.stored(amount, currency)
+    return None if amount is None else stored_money(amount, currency)
 
 
 def dataclass_transcoding_name(cls: type) -> str:
