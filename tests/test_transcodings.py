@@ -237,7 +237,11 @@ def test_stored_money_of_an_unseen_currency_is_checked_by_the_constructor() -> N
         Money.stored("1", "XXX")
 
 
-def test_decoded_dates_and_amounts_are_made_once_and_shared() -> None:
+def test_decoded_dates_and_amounts_are_made_once_and_shared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(transcodings, "_DATES", {})  # as in a new process
+    monkeypatch.setattr(transcodings, "_AMOUNTS", {})
     transcoder = make_transcoder(EntryRecord, Loan)
     encoded = transcoder.encode([FULL_RECORD, FULL_RECORD, LOAN])
     first, second, loan = transcoder.decode(encoded)
@@ -250,6 +254,8 @@ def test_decoded_dates_and_amounts_are_made_once_and_shared() -> None:
 
 def test_the_shared_dates_and_amounts_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(transcodings, "DECODED_MAX", 3)
+    monkeypatch.setattr(transcodings, "_DATES", {})  # as in a new process
+    monkeypatch.setattr(transcodings, "_AMOUNTS", {})
     days = [stored_date(f"2026-01-0{day}") for day in range(1, 8)]
     amounts = [stored_money(str(n), "UGX") for n in range(7)]
     assert days == [date(2026, 1, day) for day in range(1, 8)]
