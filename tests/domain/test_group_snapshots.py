@@ -21,6 +21,7 @@ from tests.domain.builders import (
     META,
     TODAY,
     GroupBuilder,
+    assert_refused,
     meeting,
     ugx,
 )
@@ -152,3 +153,27 @@ def test_version_3_snapshots_round_trip(app: LedgerApplication) -> None:
     assert isinstance(restored, Group)
     assert public_state(restored) == public_state(group)
     assert set(restored.closed_entries) == first_cycle
+
+
+def test_a_closed_cycles_loans_keep_their_ids_and_refusals() -> None:
+    events, _ = history()
+    group = replay(events)
+    day: dict[str, Any] = {"on": meeting(4), "meta": META, "today": TODAY}
+    assert_refused(group, "invalid_input", lambda: group.disburse_loan(
+        "amina", ugx("1000"), 1, loan_id="L0", **day), "L0", "already taken")
+    assert_refused(group, "loan_not_open",
+                   lambda: group.repay_loan("L0", ugx("1"), **day), "L0", "repaid")
+
+
+def test_a_reversed_loan_of_a_closed_cycle_is_still_not_found() -> None:
+    builder = GroupBuilder().members("amina", "bosco").on(CYCLE_START).cycle()
+    builder.on(meeting(1)).shares("amina", 5).shares("bosco", 5)
+    group = builder.group
+    lent = group.disburse_loan("bosco", ugx("5000"), 1, loan_id="LX", **AT)
+    group.reverse(str(lent.event_id), "wrong member", **AT)
+    group.share_out(on=meeting(3), meta=META, today=TODAY)
+    assert group.closed_loans == {"LX": "reversed"}
+    builder.on(meeting(4)).cycle()
+    day: dict[str, Any] = {"on": meeting(4), "meta": META, "today": TODAY}
+    assert_refused(group, "loan_not_found",
+                   lambda: group.repay_loan("LX", ugx("1"), **day), "LX")
