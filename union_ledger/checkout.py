@@ -34,6 +34,8 @@ from uuid import UUID
 
 from eventsourcing.application import Repository
 
+from union_ledger.cold_load import ColdLoad
+
 CHECKOUT_WAIT_S = 1.0
 
 
@@ -68,6 +70,9 @@ class Checkouts:
         self.repository = repository
         self._holders: dict[UUID, int] = {}  # aggregate id → thread ident
         self._changed = threading.Condition()
+        snapshot_store = repository.snapshot_store
+        self._cold_load = None if snapshot_store is None else ColdLoad.of(
+            snapshot_store.recorder, repository.event_store.recorder)
 
     def borrow(self, attempt: Attempt, aggregate_id: UUID) -> Any:
         """The aggregate, up to date and for this attempt alone (None when not found)."""
@@ -114,6 +119,11 @@ class Checkouts:
     def rebuild(self, aggregate_id: UUID) -> Any:
         """The aggregate from its latest snapshot and the events after it (None: unknown)."""
         snapshot_store = self.repository.snapshot_store
+        if self._cold_load is not None and snapshot_store is not None:
+            snapshot, stored = self._cold_load.read(aggregate_id)
+            to_event = self.repository.event_store.mapper.to_domain_event
+            first = [] if snapshot is None else [snapshot_store.mapper.to_domain_event(snapshot)]
+            return fold(fold(None, first), (to_event(event) for event in stored))
         snapshots = []
         if snapshot_store is not None:
             snapshots = list(snapshot_store.get(aggregate_id, desc=True, limit=1))
