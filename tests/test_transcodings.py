@@ -17,10 +17,11 @@ from eventsourcing.persistence import (
 )
 
 from domain.errors import InvalidAmount, UnknownCurrency
-from domain.group_state import EntryRecord, Loan
+from domain.group_state import ClosedEntries, EntryRecord, Loan, pack_ids, unpack_ids
 from domain.money import Money
 from union_ledger import transcodings
 from union_ledger.transcodings import (
+    ClosedEntriesAsHex,
     DataclassAsDict,
     DateAsISO,
     MoneyAsDict,
@@ -214,6 +215,49 @@ def test_loans_of_older_snapshots_still_decode() -> None:
     older.register(MoneyAsDict())
     older.register(DataclassAsDict(Loan, dataclass_transcoding_name(Loan)))
     assert make_transcoder(Loan).decode(older.encode([LOAN])) == [LOAN]
+
+
+def _closed_entries(count: int) -> ClosedEntries:
+    closed = ClosedEntries()
+    closed.add([(str(UUID(int=n * 7919)), date(2026, 1, 5 + n % 3), None)
+                for n in range(1, count + 1)])
+    closed.add([(str(UUID(int=10**6)), date(2026, 1, 5), "reverser-id")])  # a day again
+    return closed
+
+
+def test_closed_entries_round_trip_as_base64_of_their_bytes() -> None:
+    closed = _closed_entries(30)
+    assert len(closed) == 31
+    assert closed.get(str(UUID(int=10**6))) == ("2026-01-05", "reverser-id")
+    assert closed.get(str(UUID(int=7919))) == ("2026-01-06", None)
+    assert sum(len(unpack_ids(text)) for text in closed.by_day.values()) == 31 * 16
+    encoded = make_transcoder().encode({"closed": closed})
+    assert b"closed_entries_v4" in encoded
+    assert str(UUID(int=7919)).encode() not in encoded
+    assert UUID(int=7919).hex.encode() not in encoded
+    decoded = make_transcoder().decode(encoded)
+    assert decoded == {"closed": closed}
+    assert list(decoded["closed"]) == list(closed)
+    assert decoded["closed"].as_dict() == closed.as_dict()
+
+
+def test_closed_entries_of_older_snapshots_still_decode() -> None:
+    closed = _closed_entries(30)
+    older = JSONTranscoder()
+    older.register(ClosedEntriesAsHex())
+    encoded = older.encode({"closed": closed})
+    assert b"closed_entries_v3" in encoded
+    assert UUID(int=7919).hex.encode() in encoded  # 32 hex digits an id
+    decoded = make_transcoder().decode(encoded)
+    assert decoded == {"closed": closed}
+    assert len(encoded) > len(make_transcoder().encode({"closed": closed}))
+
+
+@pytest.mark.parametrize("text", ["AAAA", "not base64!", "A" * 23])
+def test_packed_ids_refuse_what_is_not_whole_ids(text: str) -> None:
+    with pytest.raises(ValueError):
+        unpack_ids(text)
+    assert unpack_ids(pack_ids(bytes(32))) == bytes(32)
 
 
 @pytest.mark.parametrize("text, currency", [("1250", "UGX"), ("-0.05", "KES"),

@@ -9,7 +9,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from domain.group_state import ClosedEntries, EntryRecord, Loan
+from domain.group_state import ClosedEntries, EntryRecord, Loan, pack_ids, unpack_ids
 from domain.money import Money
 
 # Dates and amounts decoded, by their stored text: both are immutable, and the same few
@@ -159,13 +159,30 @@ class ClosedEntriesAsDict(Transcoding):
     """A group's closed entries as their packed ids per date and their reversers."""
 
     type = ClosedEntries
-    name = "closed_entries_v3"
+    name = "closed_entries_v4"
 
     def encode(self, obj: ClosedEntries) -> dict[str, dict[str, str]]:
         return {"by_day": obj.by_day, "reversed_by": obj.reversed_by}
 
     def decode(self, data: dict[str, dict[str, str]]) -> ClosedEntries:
         return ClosedEntries(data["by_day"], data["reversed_by"])
+
+
+class ClosedEntriesAsHex(Transcoding):
+    """Closed entries as snapshots stored them first: each date's ids as 32 hex digits
+    each, end to end (half as large again as their base64). Decoded only: into the
+    packed form `ClosedEntriesAsDict` writes."""
+
+    type = ClosedEntries
+    name = "closed_entries_v3"
+
+    def encode(self, obj: ClosedEntries) -> dict[str, dict[str, str]]:
+        return {"by_day": {day: unpack_ids(text).hex() for day, text in obj.by_day.items()},
+                "reversed_by": obj.reversed_by}
+
+    def decode(self, data: dict[str, dict[str, str]]) -> ClosedEntries:
+        by_day = {day: pack_ids(bytes.fromhex(digits)) for day, digits in data["by_day"].items()}
+        return ClosedEntries(by_day, data["reversed_by"])
 
 
 # The dataclasses stored as flat lists: registered after their dict form, so they encode
@@ -194,7 +211,8 @@ def register_all(transcoder: JSONTranscoder, extra_dataclasses: Iterable[type] =
     """
     transcoder.register(DateAsISO())
     transcoder.register(MoneyAsDict())
-    transcoder.register(ClosedEntriesAsDict())
+    transcoder.register(ClosedEntriesAsHex())  # decodes older snapshots
+    transcoder.register(ClosedEntriesAsDict())  # registered last: encodes
     extra_dataclasses = tuple(extra_dataclasses)
     for cls in extra_dataclasses:
         name = dataclass_transcoding_name(cls)

@@ -140,7 +140,7 @@ def test_version_3_snapshots_round_trip(app: LedgerApplication) -> None:
     snapshot = Snapshot.take(group)
     assert snapshot.state["class_version"] == 3
     stored = app.mapper.to_stored_event(snapshot)
-    assert b"closed_entries_v3" in stored.state
+    assert b"closed_entries_v4" in stored.state
     as_text = [event_id for event_id in first_cycle if event_id.encode() in stored.state]
     # Only the reversed fine (beside its reverser) and the SYE deposit (the transfer's
     # entry) are named as text; the rest are packed.
