@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.canonical import canonical_value
-from domain.money import Money, minor_unit
+from domain.money import AMOUNT_DIGITS_MAX, Money, minor_unit
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -30,9 +30,22 @@ def money(units: int, currency: str) -> Money:
     return Money(Decimal(units).scaleb(-minor_unit(currency)), currency)
 
 
+FAST_UNITS_MAX = 10**AMOUNT_DIGITS_MAX
+
+
 def amount_text(units: int, currency: str) -> str:
-    """An amount as API clients receive it: a decimal string with the minor unit's places."""
-    return money(units, currency).to_json()
+    """An amount as API clients receive it: a decimal string with the minor unit's places.
+
+    The text `money(units, currency).to_json()` gives, written from the integer directly:
+    a report carries hundreds of amounts (an entitlements answer, six per group), and
+    making each a `Money` first was a tenth of such a request's CPU."""
+    if type(units) is not int or not -FAST_UNITS_MAX < units < FAST_UNITS_MAX:
+        return money(units, currency).to_json()  # and its refusal of too large an amount
+    places = minor_unit(currency)
+    if places == 0:
+        return str(units)
+    whole, part = divmod(-units if units < 0 else units, 10 ** places)
+    return f"{'-' if units < 0 else ''}{whole}.{part:0{places}d}"
 
 
 def iso(value: date | None) -> str | None:

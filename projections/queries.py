@@ -272,13 +272,17 @@ def entitlements(cursor: Cursor, hazard_id: str) -> list[Record]:
     if not currencies:
         return []
     currency = str(currencies[0][0] or "USD")
+    # The groups of one hazard share a policy or a few: each one's text is parsed once,
+    # and rows with the same policy get the same (read-only) dict.
+    policies: dict[str, Any] = {}
     return [
         {"group_id": r[0], "eligible": bool(r[1]), "reasons": json.loads(r[2]),
          "sar_standing": amount_text(r[3], currency), "sye_balance": amount_text(r[4], currency),
          "base": amount_text(r[5], currency),
          "cap": None if r[6] is None else amount_text(r[6], currency),
          "paid": amount_text(r[7], currency), "entitlement": amount_text(r[8], currency),
-         "policy": json.loads(r[9])}
+         "policy": policies[r[9]] if r[9] in policies else policies.setdefault(
+             r[9], json.loads(r[9]))}
         for r in rows
     ]
 

@@ -158,7 +158,15 @@ def get_entitlements(
     _hazard(rt, union_id, hazard_id)
     with rt.read() as cursor:
         records = queries.entitlements(cursor, str(hazard_id))
-    lines = [EntitlementOut.model_validate({**r, "policy": PolicyOut.of(r["policy"])})
+    policies: dict[int, PolicyOut] = {}  # by the identity of the record's (shared) policy
+
+    def policy_of(policy: Any) -> PolicyOut:
+        found = policies.get(id(policy))
+        if found is None:
+            found = policies[id(policy)] = PolicyOut.of(policy)
+        return found
+
+    lines = [EntitlementOut.model_validate({**r, "policy": policy_of(r["policy"])})
              for r in records]
     return report(request, Entitlements(root=lines),
                   lambda: (ENTITLEMENT_COLUMNS, rows_of(lines, ENTITLEMENT_COLUMNS)))
