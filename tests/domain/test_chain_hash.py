@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.utils import get_topic
 
-from domain.canonical import ENVELOPE_FIELDS, GENESIS_HASH, canonical_bytes, chain_hash
+from domain.canonical import (
+    ENVELOPE_FIELDS,
+    GENESIS_HASH,
+    canonical_bytes,
+    canonical_value,
+    chain_hash,
+)
 from domain.group import Group
 from domain.ledger import LedgerAggregate
 from domain.money import Money
@@ -172,6 +179,29 @@ def test_the_canonical_encoding_is_sorted_compact_json_of_plain_values() -> None
     envelope = {"originator_id", "originator_version", "timestamp", "chain_hash", "class_version"}
     assert envelope == ENVELOPE_FIELDS
     assert len(GENESIS_HASH) == 64 and set(GENESIS_HASH) == {"0"}
+
+
+class Kind(enum.StrEnum):
+    SHARE = "share"
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
+def test_values_map_to_the_same_plain_json_whatever_their_exact_type() -> None:
+    cases: list[tuple[Any, Any]] = [
+        (None, None), (True, True), (False, False), (7, 7), ("x", "x"),
+        (Decimal("-0.00"), "-0.00"), (UUID(int=1), "00000000-0000-0000-0000-000000000001"),
+        (date(2026, 1, 19), "2026-01-19"),
+        (datetime(2026, 1, 19, 8, 30, tzinfo=UTC), "2026-01-19T08:30:00+00:00"),
+        (ugx("2000"), {"amount": "2000", "currency": "UGX"}),
+        (Kind.SHARE, "share"), (Level.HIGH, 3), ({"k": (1, None)}, {"k": [1, None]}),
+    ]
+    for value, expected in cases:
+        mapped = canonical_value(value)
+        assert mapped == expected
+        assert json.dumps(mapped) == json.dumps(expected)
 
 
 def test_the_hash_is_sha256_of_the_previous_hash_and_the_canonical_bytes() -> None:
