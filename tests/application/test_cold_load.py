@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import OperationalError, StoredEvent
 
 from tests.application.support import META, build_app, register_demo_group
 from union_ledger.application import LedgerApplication
@@ -88,5 +88,30 @@ def test_other_stores_are_read_as_the_library_reads_them(
         cold_load = ColdLoad.of(app.snapshots.recorder, app.recorder)
         is_postgres = persistence_env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
         assert (cold_load is not None) == is_postgres
+    finally:
+        app.close()
+
+
+def test_a_lost_connection_is_retried_as_the_library_retries_its_reads(
+    postgres_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = build_app(postgres_env, snapshot_interval=5)
+    try:
+        assert app.snapshots is not None
+        cold_load = ColdLoad.of(app.snapshots.recorder, app.recorder)
+        assert cold_load is not None
+        group_id = _group_of(app, 3)
+        expected = cold_load.read(group_id)
+        get_connection = cold_load.datastore.get_connection
+        failures = [OperationalError("server closed the connection unexpectedly")]
+
+        def flaky() -> Any:
+            if failures:
+                raise failures.pop()
+            return get_connection()
+
+        monkeypatch.setattr(cold_load.datastore, "get_connection", flaky)
+        assert cold_load.read(group_id) == expected
+        assert not failures
     finally:
         app.close()
