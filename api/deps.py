@@ -29,7 +29,8 @@ RETRY_AFTER_S = 1
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ul_…`")
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
+    """The started runtime. `async`: no I/O here, so no trip through the thread pool."""
     found = getattr(request.app.state, "runtime", None)
     if not isinstance(found, Runtime):  # pragma: no cover - the lifespan sets it
         raise RuntimeError("the application was not started (no runtime in app.state)")
@@ -39,16 +40,16 @@ def runtime(request: Request) -> Runtime:
 Rt = Annotated[Runtime, Depends(runtime)]
 
 
-def current_key(
-    request: Request, rt: Rt,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def current_key(request: Request, rt: Runtime, credentials: HTTPAuthorizationCredentials | None
+                ) -> Principal:
+    """The caller's key. Called by `Reading` and `Writing` inside their own call (one trip
+    through the thread pool per request for both, not one each)."""
     principal = authenticate(rt.app, rt.settings, credentials.credentials if credentials else "")
     request.state.key_id = principal.key_id  # for the request log: the id, never the secret
     return principal
-
-
-CurrentKey = Annotated[Principal, Depends(current_key)]
 
 MinPosition = Annotated[int | None, Query(
     ge=0, le=POSITION_MAX, description="Answer only once the read models include this log position "
@@ -77,8 +78,10 @@ class Reading:
         self.roles = frozenset(roles)
 
     def __call__(
-        self, request: Request, rt: Rt, key: CurrentKey, min_position: MinPosition = None
+        self, request: Request, rt: Rt, credentials: Credentials,
+        min_position: MinPosition = None,
     ) -> Caller:
+        key = current_key(request, rt, credentials)
         authorize(rt.app, key, self.roles, request.path_params)
         if min_position is not None:
             wait_for_position(rt, min_position)
@@ -103,10 +106,11 @@ class Writing:
         self.roles = frozenset(roles)
 
     def __call__(
-        self, request: Request, rt: Rt, key: CurrentKey,
+        self, request: Request, rt: Rt, credentials: Credentials,
         request_fingerprint: Annotated[str, Depends(request_hash)],
         idempotency_key: IdempotencyKey = None,
     ) -> Command:
+        key = current_key(request, rt, credentials)
         authorize(rt.app, key, self.roles, request.path_params)
         if idempotency_key is not None:
             length_max = rt.settings.idempotency_key_length_max
@@ -119,7 +123,7 @@ class Writing:
                        request_fingerprint)
 
 
-def page(
+async def page(  # no I/O: `async`, so no trip through the thread pool
     rt: Rt,
     limit: Annotated[int | None, Query(description="Page size (default and maximum are "
                                        "settings: 100 and 1000).")] = None,
