@@ -7,6 +7,7 @@ a ratio then compares two rates taken under the same conditions.
 
 from __future__ import annotations
 
+import math
 import secrets
 import sys
 import time
@@ -44,7 +45,7 @@ BENCH_META = Meta(actor="bench", request_id="bench")
 WARM_UP_REQUESTS = 4  # per client, before each measured read run
 WARM_UP_ROUNDS = 3  # reads of every group before the read runs
 WARM_UP_LANES = 2
-WARM_UP_WRITES_PER_GROUP = 6
+WARM_UP_MISS_ODDS = 2**-6  # that a worker has not loaded a given group after the warm-up
 
 
 @dataclass(frozen=True)
@@ -227,8 +228,8 @@ def _reads(report: Report, options: Options, context: SizeContext, port: int,
 def _writes(report: Report, options: Options, context: SizeContext, port: int, url: str,
             say: Callable[[str], None]) -> None:
     # Every worker loads every group first (a new connection per request spreads them
-    # over the workers: each group has 2**-WARM_UP_WRITES_PER_GROUP odds to miss one).
-    warm_up = warm_up_writes(context.plans, WARM_UP_WRITES_PER_GROUP)
+    # over the workers: each worker has WARM_UP_MISS_ODDS to miss a given group).
+    warm_up = warm_up_writes(context.plans, warm_up_writes_per_group(options.workers))
     began = time.perf_counter()
     result = run_load(port, context.token, [warm_up[lane::options.clients]
                                             for lane in range(options.clients)],
@@ -257,6 +258,14 @@ def _writes(report: Report, options: Options, context: SizeContext, port: int, u
         figure = _bracketed(report, label, context.name, probe, phase)
         say(f"[{context.name}] {label}: {figure.value:,.0f} events/s "
             f"({figure.ratio or 0:.2f}x raw)")
+
+
+def warm_up_writes_per_group(workers: int) -> int:
+    """Writes per group, each on a new connection (a worker picked at random), so that a
+    worker misses a given group with odds of at most WARM_UP_MISS_ODDS."""
+    if workers <= 1:
+        return 1
+    return math.ceil(math.log(WARM_UP_MISS_ODDS) / math.log(1 - 1 / workers))
 
 
 def _check(result: LoadResult, label: str) -> None:

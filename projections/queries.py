@@ -25,13 +25,13 @@ GROUP_COLUMNS = (
     "social_fund_cash, loans_outstanding, member_savings, surplus, cycle_surplus, "
     "sar_standing, sye_balance, version, position"
 )
+GROUP_COLUMN_NAMES = tuple(c.strip() for c in GROUP_COLUMNS.split(","))
 BALANCE_FIELDS = ("loan_fund_cash", "social_fund_cash", "loans_outstanding", "member_savings",
                   "surplus", "sar_standing", "sye_balance")
 
 
 def _group_record(row: tuple[Any, ...]) -> Record:
-    names = [c.strip() for c in GROUP_COLUMNS.split(",")]
-    raw = dict(zip(names, row, strict=True))
+    raw = dict(zip(GROUP_COLUMN_NAMES, row, strict=True))
     currency = raw["currency"]
     cycle = json.loads(raw["cycle_json"]) or None
     return {
@@ -115,13 +115,20 @@ def _account_sums_query(book_id: str, as_of: date | None) -> Query:
 
 
 def group_balances(cursor: Cursor, group_id: str, as_of: date | None) -> Record | None:
-    """Fund balances and per-member savings and loans, from the group's books."""
-    group_rows, sums, sar_rows, member_rows = cursor.fetch_many([
-        _group_query(group_id), _account_sums_query(group_id, as_of),
-        _sar_standing_query(group_id, as_of), _group_members_query(group_id)])
+    """Fund balances and per-member savings and loans, from the group's books.
+
+    The SAR standing of today is the group row's, which the projector writes from the
+    group with its postings (a test holds the two equal); as of a date it is summed from
+    the SAR postings up to that date, leaving out share-outs' closing entries."""
+    statements = [_group_query(group_id), _account_sums_query(group_id, as_of),
+                  _group_members_query(group_id)]
+    if as_of is not None:
+        statements.append(_sar_standing_query(group_id, as_of))
+    group_rows, sums, member_rows, *sar_rows = cursor.fetch_many(statements)
     if not group_rows:
         return None
-    currency = _group_record(group_rows[0])["currency"]
+    group_row = dict(zip(GROUP_COLUMN_NAMES, group_rows[0], strict=True))
+    currency = str(group_row["currency"])
     totals: dict[str, int] = {}
     members: dict[str, dict[str, int]] = {}
     for account, sub, debit, credit in sums:
@@ -132,7 +139,7 @@ def group_balances(cursor: Cursor, group_id: str, as_of: date | None) -> Record 
             entry["savings" if account == "3000" else "loan_outstanding"] += (
                 -net if account == "3000" else net)
     surplus = -sum(v for k, v in totals.items() if k == "3200" or k[0] in "45")
-    sar = int(sar_rows[0][0]) if sar_rows else 0
+    sar = int(sar_rows[0][0][0]) if sar_rows else int(group_row["sar_standing"])
     balances = {
         "loan_fund_cash": totals.get("1000", 0), "social_fund_cash": totals.get("1010", 0),
         "loans_outstanding": totals.get("1100", 0), "member_savings": -totals.get("3000", 0),

@@ -37,6 +37,13 @@ def check_group_row(cursor: Cursor, group: Group) -> None:
     expected = (len(active), sum(m.gender == "female" for m in active), minor(cycle_surplus),
                 *(minor(getattr(group, name)) for name in GROUP_BALANCES))
     assert row == expected
+    # Today's balances take the SAR standing from this row; the books (the SAR postings,
+    # share-outs' closing entries left out) must give the same figure.
+    today = queries.group_balances(cursor, str(group.id), None)
+    from_books = queries.group_balances(cursor, str(group.id), date.max)
+    assert today is not None and from_books is not None
+    assert today["balances"] == from_books["balances"]
+    assert today["balances"]["sar_standing"] == group.sar_standing.to_json()
 
 
 def check_members_and_statements(cursor: Cursor, group: Group) -> None:
