@@ -82,8 +82,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(ops.router)
     # Each router straight under the application (not nested in one `/v1` router): FastAPI
-    # matches a request against every level it is nested in, twice; one level less is a
-    # third of the routing work of every request.
+    # matches a request against every level it is nested in, twice; one level less is
+    # more than half of the routing work of every request.
     for router in V1_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     return app
