@@ -84,7 +84,7 @@ class Projector:
         """Create the tables (rebuilt when of another schema version) and the tracking row."""
         with self.store.transaction() as cursor:
             self._lock_tables(cursor, exclusive=True)
-            schema.create_all(cursor)
+            schema.create_all(cursor, self.store.dialect)
             cursor.execute(
                 f"INSERT INTO {schema.TRACKING_TABLE} (name, position) VALUES (?, 0) "
                 "ON CONFLICT (name) DO NOTHING",
