@@ -22,7 +22,7 @@ from bench.report import Figure
 from bench.seeding import BulkLedger, heavy_group
 from union_ledger.application import LedgerApplication
 from union_ledger.checkout import Attempt
-from union_ledger.serving import freeze_after_full_collections
+from union_ledger.collector import freeze_after_full_collections
 from union_ledger.settings import Settings, eventsourcing_env
 
 # A p99 needs a few hundred loads: of 40 (the cold loads' count before) it was the

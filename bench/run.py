@@ -38,6 +38,7 @@ from bench.workloads import (
 )
 from domain.api_keys import secret_hash
 from domain.ledger import Meta
+from union_ledger.collector import freeze_after_full_collections
 from union_ledger.runtime import start_runtime
 from union_ledger.settings import Settings, eventsourcing_env, load_settings
 
@@ -176,7 +177,9 @@ def _seed(settings: Settings, name: str, groups: int, weeks: int, seed: int) -> 
 def _project(report: Report, name: str, settings: Settings, probe: RawProbe,
              say: Callable[[str], None]) -> None:
     """Catch-up from a cold start (a new process: empty caches, empty read models), then a
-    full rebuild, both in this process as `union-ledger project` / `rebuild` would."""
+    full rebuild, both in this process as `union-ledger project` / `rebuild` would (with
+    their garbage collection: the survivors of each full collection frozen)."""
+    freeze_after_full_collections()
     runtime = start_runtime(settings, background_projection=False)
     try:
         def timed(label: str, work: Callable[[], int]) -> Callable[[], Figure]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tests.support.persistence import (
     postgres_server_url,
     running_in_ci,
 )
+from union_ledger.collector import _freeze_survivors
 from union_ledger.settings import eventsourcing_env, load_settings
 
 
@@ -25,6 +27,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "postgres_env" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collection_as_before() -> Iterator[None]:
+    """A command run in-process (`rebuild`, `project`) freezes the survivors of full
+    collections from then on: undone after its test, so no other test runs frozen."""
+    yield
+    if _freeze_survivors in gc.callbacks:
+        gc.callbacks.remove(_freeze_survivors)
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+from union_ledger.collector import freeze_after_full_collections
 from union_ledger.progress import ProgressBar
 from union_ledger.readside import build_wake
 from union_ledger.runtime import Runtime, start_runtime
@@ -69,6 +70,7 @@ def _project(arguments: argparse.Namespace, settings: Settings) -> int:
               "in-memory store lives only inside one process", file=sys.stderr)
         return EXIT_USAGE
     _log_to_stderr()
+    freeze_after_full_collections()  # the projector's cached aggregates: see collector.py
     stop = threading.Event()
     runtime = start_runtime(settings, background_projection=False)
     try:
@@ -108,6 +110,7 @@ def _rebuild(arguments: argparse.Namespace, settings: Settings) -> int:
         print("union-ledger: nothing to rebuild: an in-memory store starts empty",
               file=sys.stderr)
         return EXIT_USAGE
+    freeze_after_full_collections()  # the projector's cached aggregates: see collector.py
     runtime = start_runtime(settings, background_projection=False)
     try:
         bar = ProgressBar("rebuild", sys.stderr)

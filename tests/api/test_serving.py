@@ -10,12 +10,8 @@ import socket
 from uvicorn.importer import import_from_string
 
 from union_ledger.cli import APP_FACTORY
-from union_ledger.serving import (
-    _freeze_survivors,
-    create_served_app,
-    freeze_after_full_collections,
-    no_delay,
-)
+from union_ledger.collector import _freeze_survivors, freeze_after_full_collections
+from union_ledger.serving import create_served_app, no_delay
 
 
 class SocketTransport(asyncio.BaseTransport):
