@@ -161,7 +161,7 @@ def group_balances(cursor: Cursor, group_id: str, as_of: date | None) -> Record 
 
 def _sar_standing_query(group_id: str, as_of: date | None) -> Query:
     return ("SELECT COALESCE(SUM(p.debit - p.credit), 0) FROM rm_postings p JOIN rm_journal j "
-            "ON j.entry_id = p.entry_id WHERE p.book_id = ? AND p.account = '5010' "
+            "ON j.position = p.position WHERE p.book_id = ? AND p.account = '5010' "
             "AND j.event_type <> 'CycleSharedOut' AND p.on_date <= ?",
             (group_id, (as_of or date.max).isoformat()))
 
@@ -219,8 +219,8 @@ def journal(
     result: list[Record] = []
     for entry_id, position, on, description, event_id, event_type, actor in entries:
         lines = cursor.fetchall(
-            "SELECT account, sub_account, debit, credit FROM rm_postings WHERE entry_id = ? "
-            "ORDER BY line", (entry_id,))
+            "SELECT account, sub_account, debit, credit FROM rm_postings WHERE position = ? "
+            "ORDER BY line", (position,))
         result.append({
             "entry_id": entry_id, "position": position, "on": on, "description": description,
             "event_id": event_id, "event_type": event_type, "actor": actor,

@@ -9,13 +9,16 @@ VERSION_TABLE = "rm_schema"
 # Member and loan ids are unique within their group only (a client may choose them).
 # Raise when a table or column changes: a store built under another version is dropped
 # and rebuilt from the log by the next projector to start (read models are disposable).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 TABLES: dict[str, str] = {
     VERSION_TABLE: "version INTEGER NOT NULL",
     TRACKING_TABLE: "name TEXT PRIMARY KEY, position BIGINT NOT NULL",
+    # Keyed by log position (an event books at most one entry), not by the entry's id: the
+    # projector appends to the end of a position index, where a random id would land its
+    # key on any page of a large index (version 4).
     "rm_journal": (
-        "entry_id TEXT PRIMARY KEY, position BIGINT NOT NULL, book_id TEXT NOT NULL, "
+        "entry_id TEXT NOT NULL, position BIGINT PRIMARY KEY, book_id TEXT NOT NULL, "
         "book_kind TEXT NOT NULL, union_id TEXT NOT NULL, on_date TEXT NOT NULL, "
         "description TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL, "
         "actor TEXT NOT NULL"
@@ -24,7 +27,7 @@ TABLES: dict[str, str] = {
         "entry_id TEXT NOT NULL, line INTEGER NOT NULL, book_id TEXT NOT NULL, "
         "on_date TEXT NOT NULL, account TEXT NOT NULL, sub_account TEXT NOT NULL, "
         "debit BIGINT NOT NULL, credit BIGINT NOT NULL, position BIGINT NOT NULL, "
-        "PRIMARY KEY (entry_id, line)"
+        "PRIMARY KEY (position, line)"
     ),
     "rm_account_balances": (
         "book_id TEXT NOT NULL, account TEXT NOT NULL, sub_account TEXT NOT NULL, "
@@ -115,7 +118,7 @@ INDEXES: tuple[str, ...] = (
     "(book_id, account, on_date)",
     "CREATE INDEX IF NOT EXISTS rm_journal_book_date ON rm_journal (book_id, on_date, position)",
     "CREATE INDEX IF NOT EXISTS rm_groups_union ON rm_groups (union_id, name, group_id)",
-    "CREATE INDEX IF NOT EXISTS rm_members_group ON rm_members (group_id)",
+    # (A group's members: the prefix of rm_members' own key, which needs no index of its own.)
     "CREATE INDEX IF NOT EXISTS rm_loans_group ON rm_loans (group_id, status)",
     "CREATE INDEX IF NOT EXISTS rm_loan_movements_group ON rm_loan_movements "
     "(group_id, on_date)",

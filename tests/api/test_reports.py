@@ -7,12 +7,15 @@ import io
 import threading
 import time
 from typing import Any
+from uuid import UUID
 
 import pytest
 
+from domain.postings import journal_entry
 from tests.api.catalogue import REPORTS, Endpoint
 from tests.api.conftest import ApiFactory
 from tests.api.support import ADMIN, Api, World, fill
+from tests.projections.support import events_of
 
 CSV_COLUMNS = {
     "/balances": "section", "/statement": "position", "/journal": "position",
@@ -151,3 +154,22 @@ def test_the_savix_report_is_a_csv_row_per_group(api: Api, world: World) -> None
                    headers=world.keys["accountant"],
                    params={"quarter": 5, "min_position": api.runtime.app.position()})
     assert bad.status_code == 422
+
+
+def test_each_journal_entry_carries_the_lines_its_event_books(api: Api, world: World) -> None:
+    """An entry's lines are found by its position in the log; each entry of the journal
+    has exactly the lines the posting rules give its event, in their order."""
+    app = api.runtime.app
+    expected = {}
+    for event in events_of(app, UUID(world.group_id)):
+        entry = journal_entry(event)
+        if entry is not None:
+            expected[str(event.event_id)] = [
+                (p.account, p.sub_account, p.amount.to_json() if p.side == "debit" else "0",
+                 p.amount.to_json() if p.side == "credit" else "0") for p in entry.postings]
+    items = api.get(f"/v1/groups/{world.group_id}/journal", limit=1000)["items"]
+    assert len(items) == len(expected) >= 5
+    for item in items:
+        lines = [(p["account"], p["sub_account"], p["debit"], p["credit"])
+                 for p in item["postings"]]
+        assert lines == expected[item["event_id"]], item
