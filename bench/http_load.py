@@ -40,7 +40,13 @@ class LoadResult:
     statuses: dict[int, int] = field(default_factory=dict)
     events: int = 0
     seconds: float = 0.0
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the first few failures, described
+    unanswered: int = 0  # requests that got no response (refused, reset, timed out)
+
+    @property
+    def failed(self) -> int:
+        """Requests that did not succeed: unanswered, or answered with a status >= 300."""
+        return self.unanswered + sum(n for status, n in self.statuses.items() if status >= 300)
 
     @property
     def requests(self) -> int:
@@ -177,7 +183,9 @@ def _client(
                 connection.close()
                 connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
                 with lock:
-                    result.errors.append(repr(error))
+                    result.unanswered += 1
+                    if len(result.errors) < 5:
+                        result.errors.append(repr(error))
                 continue
             elapsed = time.perf_counter() - began
             if reconnect:

@@ -219,13 +219,23 @@ def _reads(report: Report, options: Options, context: SizeContext, port: int,
         warm_up = [lane[:WARM_UP_REQUESTS] for lane in lanes]
         run_load(port, context.token, warm_up, options.phase_timeout_s)
         result = run_load(port, context.token, lanes, options.phase_timeout_s)
-        _check(result, label)
-        for fraction, suffix in ((0.5, "p50"), (0.99, "p99")):
-            report.add(Figure(f"{label} {suffix}", context.name,
-                              result.percentile_ms(fraction), "ms",
-                              detail=f"{result.requests} requests"))
+        if not _read_figures(report, context.name, label, result):
+            say(f"[{context.name}] {label}: not measured ({result.failed} requests failed)")
+            continue
         say(f"[{context.name}] {label}: p50 {result.percentile_ms(0.5):.1f} ms, "
             f"p99 {result.percentile_ms(0.99):.1f} ms")
+
+
+def _read_figures(report: Report, size: str, label: str, result: LoadResult) -> bool:
+    """A read run's p50 and p99, recorded only when every request succeeded: latencies of
+    a run with failures (or none at all, the server gone) would pass for fast answers.
+    A figure not recorded is judged a MISS."""
+    if not _check(result, label) or not result.requests:
+        return False
+    for fraction, suffix in ((0.5, "p50"), (0.99, "p99")):
+        report.add(Figure(f"{label} {suffix}", size, result.percentile_ms(fraction), "ms",
+                          detail=f"{result.requests} requests"))
+    return True
 
 
 def _writes(report: Report, options: Options, context: SizeContext, port: int, url: str,
@@ -256,7 +266,8 @@ def _writes(report: Report, options: Options, context: SizeContext, port: int, u
             return Figure(label, context.name, rate, "events/s",
                           detail=f"{result.requests} requests, p50 "
                           f"{result.percentile_ms(0.5):.0f} ms, p99 "
-                          f"{result.percentile_ms(0.99):.0f} ms, statuses {result.statuses}")
+                          f"{result.percentile_ms(0.99):.0f} ms, statuses {result.statuses}, "
+                          f"unanswered {result.unanswered}")
 
         figure = _bracketed(report, label, context.name, probe, phase)
         say(f"[{context.name}] {label}: {figure.value:,.0f} events/s "
@@ -271,11 +282,12 @@ def warm_up_writes_per_group(workers: int) -> int:
     return math.ceil(math.log(WARM_UP_MISS_ODDS) / math.log(1 - 1 / workers))
 
 
-def _check(result: LoadResult, label: str) -> None:
-    failed = sum(n for status, n in result.statuses.items() if status >= 300)
-    if failed or result.errors:
-        print(f"bench: {label}: {failed} requests failed: {result.errors[:3]}",
+def _check(result: LoadResult, label: str) -> bool:
+    """True when every request of the run succeeded; otherwise says how many failed."""
+    if result.failed:
+        print(f"bench: {label}: {result.failed} requests failed: {result.errors[:3]}",
               file=sys.stderr)
+    return not result.failed
 
 
 def _judge(report: Report, sizes: list[str]) -> None:
