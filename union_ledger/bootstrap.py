@@ -59,6 +59,7 @@ def _conninfo(env: dict[str, str]) -> str:
         "port": env.get("POSTGRES_PORT"),
         "user": env.get("POSTGRES_USER"),
         "password": env.get("POSTGRES_PASSWORD") or None,
+        "connect_timeout": env.get("POSTGRES_CONNECT_TIMEOUT") or "10",  # never hang
     }
     return make_conninfo(**{k: v for k, v in params.items() if v})
 
