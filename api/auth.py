@@ -39,12 +39,23 @@ class Principal:
     label: str
 
 
-@dataclass(frozen=True)
 class Caller:
-    """An authorised request: its key and its request id, stamped on every event."""
+    """A request's caller: its request id, and its key once the request's checks have
+    passed (they run before the endpoint's own code, see api/deps.py); both are stamped on
+    every event."""
 
-    principal: Principal
-    request_id: str
+    def __init__(self, request_id: str, principal: Principal | None = None) -> None:
+        self.request_id = request_id
+        self._principal = principal
+
+    @property
+    def principal(self) -> Principal:
+        if self._principal is None:
+            raise RuntimeError("the caller's key was read before the request's checks ran")
+        return self._principal
+
+    def admit(self, principal: Principal) -> None:
+        self._principal = principal
 
     @property
     def meta(self) -> Meta:

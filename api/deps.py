@@ -1,11 +1,30 @@
-"""FastAPI dependencies: the runtime, the caller's key, role checks, pages and freshness."""
+"""FastAPI dependencies: the runtime, the caller's key, role checks, pages and freshness.
+
+A request's checks (its key, role, union, freshness and Idempotency-Key) need the store,
+so they run in the thread pool, and so does every endpoint of ours (plain `def`). FastAPI
+sends each plain `def` dependency and the endpoint to the pool separately: two hand-overs
+per request, each costing the event loop's thread and the pool's threads a wake-up and a
+turn at the interpreter. Here the dependencies that check are `async` and only *register*
+their checks (a `Guard`); `GuardedRoute` runs them at the start of the endpoint's own trip
+through the pool, before the endpoint's code. What the caller sees is unchanged: the
+checks still come first, and a request refused before its endpoint ran (a malformed body,
+a bad cursor) still has its key checked first, so a caller without a valid key learns
+nothing about the request. A guarded dependency on a route that is not a `GuardedRoute`
+fails at once rather than skipping its checks.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
+from functools import wraps
+from inspect import iscoroutinefunction
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Query, Request, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import (
     ACCOUNTANT,
@@ -28,6 +47,97 @@ RETRY_AFTER_S = 1
 
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ul_…`")
 
+# The guards of the request being handled: set by GuardedRoute's handler, seen by the
+# dependencies it resolves and (a copy of the context) by the endpoint's thread.
+_GUARDS: ContextVar[list[Guard] | None] = ContextVar("request_guards", default=None)
+
+
+class Guard:
+    """One dependency's checks of a request, run once, before the endpoint's code."""
+
+    def __init__(self, check: Callable[[], None]) -> None:
+        guards = _GUARDS.get()
+        if guards is None:
+            raise RuntimeError("a checked dependency on a route that is not a GuardedRoute: "
+                               "its checks would never run")
+        self._check = check
+        self._error: Exception | None = None
+        self.passed = False
+        guards.append(self)
+
+    @property
+    def pending(self) -> bool:
+        return not self.passed and self._error is None
+
+    def run(self) -> None:
+        """The checks, once: passed, or raising their refusal (again on each call)."""
+        if self._error is not None:
+            raise self._error
+        if self.passed:
+            return
+        try:
+            self._check()
+        except Exception as error:
+            self._error = error
+            raise
+        self.passed = True
+
+
+def run_guards() -> None:
+    """Every check registered for the request being handled, in order."""
+    for guard in _GUARDS.get() or ():
+        guard.run()
+
+
+def _guarded(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """The endpoint, running the request's checks first (in its own thread-pool trip)."""
+    if getattr(endpoint, "__guarded__", False):
+        return endpoint
+    wrapper: Callable[..., Any]
+    if iscoroutinefunction(endpoint):
+        @wraps(endpoint)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            if any(guard.pending for guard in _GUARDS.get() or ()):
+                await run_in_threadpool(run_guards)  # the checks need the store
+            return await endpoint(*args, **kwargs)
+
+        wrapper = run_async
+    else:
+        @wraps(endpoint)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            run_guards()
+            return endpoint(*args, **kwargs)
+
+        wrapper = run
+    setattr(wrapper, "__guarded__", True)  # noqa: B010 - a mark on a function
+    return wrapper
+
+
+class GuardedRoute(APIRoute):
+    """A route whose checking dependencies run in its endpoint's thread-pool trip."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, _guarded(endpoint), **kwargs)
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            guards: list[Guard] = []
+            token = _GUARDS.set(guards)
+            try:
+                return await handler(request)
+            except Exception:
+                # Refused before the endpoint ran: the caller's key is still checked
+                # first, and its refusal is the answer.
+                if any(guard.pending for guard in guards):
+                    await run_in_threadpool(run_guards)
+                raise
+            finally:
+                _GUARDS.reset(token)
+
+        return handle
+
 
 async def runtime(request: Request) -> Runtime:
     """The started runtime. `async`: no I/O here, so no trip through the thread pool."""
@@ -45,8 +155,7 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 def current_key(request: Request, rt: Runtime, credentials: HTTPAuthorizationCredentials | None
                 ) -> Principal:
-    """The caller's key. Called by `Reading` and `Writing` inside their own call (one trip
-    through the thread pool per request for both, not one each)."""
+    """The caller's key, checked by the guards of `Reading` and `Writing`."""
     principal = authenticate(rt.app, rt.settings, credentials.credentials if credentials else "")
     request.state.key_id = principal.key_id  # for the request log: the id, never the secret
     return principal
@@ -77,15 +186,21 @@ class Reading:
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles)
 
-    def __call__(
+    async def __call__(
         self, request: Request, rt: Rt, credentials: Credentials,
         min_position: MinPosition = None,
     ) -> Caller:
-        key = current_key(request, rt, credentials)
-        authorize(rt.app, key, self.roles, request.path_params)
-        if min_position is not None:
-            wait_for_position(rt, min_position)
-        return Caller(key, request_id_of(request))
+        caller = Caller(request_id_of(request))
+
+        def check() -> None:
+            key = current_key(request, rt, credentials)
+            authorize(rt.app, key, self.roles, request.path_params)
+            if min_position is not None:
+                wait_for_position(rt, min_position)
+            caller.admit(key)
+
+        Guard(check)
+        return caller
 
 
 async def request_hash(request: Request) -> str:
@@ -105,22 +220,27 @@ class Writing:
     def __init__(self, *roles: Role) -> None:
         self.roles = frozenset(roles)
 
-    def __call__(
+    async def __call__(
         self, request: Request, rt: Rt, credentials: Credentials,
         request_fingerprint: Annotated[str, Depends(request_hash)],
         idempotency_key: IdempotencyKey = None,
     ) -> Command:
-        key = current_key(request, rt, credentials)
-        authorize(rt.app, key, self.roles, request.path_params)
-        if idempotency_key is not None:
-            length_max = rt.settings.idempotency_key_length_max
-            if not 1 <= len(idempotency_key) <= length_max or not set(idempotency_key) <= (
-                IDEMPOTENCY_KEY_CHARACTERS
-            ):
-                raise invalid_parameter(
-                    "Idempotency-Key", f"1 to {length_max} printable ASCII characters")
-        return Command(rt, Caller(key, request_id_of(request)), idempotency_key,
-                       request_fingerprint)
+        caller = Caller(request_id_of(request))
+
+        def check() -> None:
+            key = current_key(request, rt, credentials)
+            authorize(rt.app, key, self.roles, request.path_params)
+            if idempotency_key is not None:
+                length_max = rt.settings.idempotency_key_length_max
+                if not 1 <= len(idempotency_key) <= length_max or not set(
+                    idempotency_key
+                ) <= IDEMPOTENCY_KEY_CHARACTERS:
+                    raise invalid_parameter(
+                        "Idempotency-Key", f"1 to {length_max} printable ASCII characters")
+            caller.admit(key)
+
+        Guard(check)
+        return Command(rt, caller, idempotency_key, request_fingerprint)
 
 
 async def page(  # no I/O: `async`, so no trip through the thread pool

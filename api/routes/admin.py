@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.auth import union_not_found
-from api.deps import AdminReader, AdminWriter, AnyReader, Page, Rt
+from api.deps import AdminReader, AdminWriter, AnyReader, GuardedRoute, Page, Rt
 from api.pagination import after_text, next_cursor
 from api.schemas.admin import (
     ApiKeyCreated,
@@ -39,7 +39,7 @@ from union_ledger.union_cases import PolicyInput, ScheduleInput
 SECRET_PREFIX = "ul_"
 SECRET_BYTES = 32
 
-router = APIRouter(tags=["administration"])
+router = APIRouter(route_class=GuardedRoute, tags=["administration"])
 
 
 def policy_input(body: PolicyIn) -> PolicyInput:

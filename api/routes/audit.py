@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from api.audit_log import aggregate_history, read_log, union_filter
 from api.auth import aggregate_not_found
-from api.deps import AuditReader, Page, Rt
+from api.deps import AuditReader, GuardedRoute, Page, Rt
 from api.pagination import POSITION_MAX, after_number, encode_cursor, next_cursor
 from api.schemas.audit import AggregateStateOut, AuditEvent, BrokenLink, VerifyOut
 from api.schemas.common import READ_PROBLEMS
@@ -18,7 +18,8 @@ from api.schemas.common import Page as PageOf
 from domain.errors import InvalidDate
 from union_ledger.audit import end_of_day, state_at, verify
 
-router = APIRouter(prefix="/audit", tags=["audit"], responses=READ_PROBLEMS)
+router = APIRouter(route_class=GuardedRoute, prefix="/audit", tags=["audit"],
+                   responses=READ_PROBLEMS)
 
 After = Annotated[int | None, Query(
     ge=0, le=POSITION_MAX,

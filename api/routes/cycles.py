@@ -8,13 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import Recorder
+from api.deps import GuardedRoute, Recorder
 from api.schemas.common import WRITE_PROBLEMS
 from api.schemas.groups import CycleIn, CycleStarted, OnIn, SharedOut, SharePayoutOut
 from domain import group_events as ev
 from union_ledger.group_cases import CycleRules
 
-router = APIRouter(prefix="/groups/{group_id}/cycles", tags=["cycles"])
+router = APIRouter(route_class=GuardedRoute, prefix="/groups/{group_id}/cycles", tags=["cycles"])
 
 
 @router.post("", status_code=201, response_model=CycleStarted, responses=WRITE_PROBLEMS,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.auth import group_not_found, union_not_found
-from api.deps import AnyReader, Page, Recorder, Rt
+from api.deps import AnyReader, GuardedRoute, Page, Recorder, Rt
 from api.pagination import after_text, next_cursor
 from api.schemas.common import READ_PROBLEMS, WRITE_PROBLEMS
 from api.schemas.common import Page as PageOf
@@ -17,7 +17,7 @@ from api.tabular import CSV_RESPONSE, report, rows_of
 from domain.group import Group
 from projections import queries
 
-router = APIRouter(tags=["groups"])
+router = APIRouter(route_class=GuardedRoute, tags=["groups"])
 
 GROUP_COLUMNS = ("id", "name", "enterprise", "locality", "affiliated_on", "currency",
                  "members_count", "women_count", "cycle.number",

@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import Recorder
+from api.deps import GuardedRoute, Recorder
 from api.pagination import invalid_parameter
 from api.schemas.common import WRITE_PROBLEMS
 from api.schemas.money import (
@@ -30,7 +30,7 @@ from domain.ledger import LedgerAggregate
 from domain.money import Money
 from union_ledger.group_cases import MeetingEntry, MeetingRecorded
 
-router = APIRouter(tags=["money"], responses=WRITE_PROBLEMS)
+router = APIRouter(route_class=GuardedRoute, tags=["money"], responses=WRITE_PROBLEMS)
 
 
 def meeting_entry(entry: MeetingEntryIn) -> MeetingEntry:

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.auth import group_not_found
-from api.deps import BookReader, Page, Recorder, Rt
+from api.deps import BookReader, GuardedRoute, Page, Recorder, Rt
 from api.pagination import after_text, next_cursor
 from api.schemas.common import READ_PROBLEMS, WRITE_PROBLEMS
 from api.schemas.common import Page as PageOf
@@ -23,7 +23,7 @@ from api.schemas.groups import (
 from domain import group_events as ev
 from projections import queries
 
-router = APIRouter(prefix="/groups/{group_id}/members", tags=["members"])
+router = APIRouter(route_class=GuardedRoute, prefix="/groups/{group_id}/members", tags=["members"])
 
 
 @router.post("", status_code=201, response_model=MemberCreated, responses=WRITE_PROBLEMS,

@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import Recorder
+from api.deps import GuardedRoute, Recorder
 from api.schemas.common import WRITE_PROBLEMS
 from api.schemas.money import (
     CashCountIn,
@@ -28,7 +28,8 @@ from api.schemas.money import (
 from domain import group_events as ev
 from domain.money import Money
 
-router = APIRouter(prefix="/groups/{group_id}", tags=["money"], responses=WRITE_PROBLEMS)
+router = APIRouter(route_class=GuardedRoute, prefix="/groups/{group_id}", tags=["money"],
+                   responses=WRITE_PROBLEMS)
 
 
 def entry(event: ev.MoneyEvent) -> EntryRecorded:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 
-from api.deps import Rt
+from api.deps import GuardedRoute, Rt
 from api.metrics import Metrics
 from union_ledger.audit import stored_fields
 from union_ledger.runtime import Runtime
@@ -18,7 +18,7 @@ from union_ledger.runtime import Runtime
 log = logging.getLogger("union_ledger.api")
 PROMETHEUS_MEDIA_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(route_class=GuardedRoute, tags=["operations"])
 
 
 class Health(BaseModel):

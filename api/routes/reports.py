@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from api.auth import group_not_found, union_not_found
-from api.deps import AnyReader, BookReader, Page, Rt
+from api.deps import AnyReader, BookReader, GuardedRoute, Page, Rt
 from api.pagination import (
     PageRequest,
     after_number,
@@ -37,7 +37,8 @@ from projections import queries
 from projections.savix import SAVIX_COLUMNS, quarter_dates, savix_rows
 from union_ledger.runtime import Runtime
 
-router = APIRouter(tags=["reports"], responses={**READ_PROBLEMS, **CSV_RESPONSE})
+router = APIRouter(route_class=GuardedRoute, tags=["reports"],
+                   responses={**READ_PROBLEMS, **CSV_RESPONSE})
 
 # Bounded: PAR looks 30 days before the date and arrears run to the end of its period, so
 # the ends of Python's date range (years 1 and 9999) would overflow into a 500.

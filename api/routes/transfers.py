@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.auth import require_group_in_union, union_not_found
-from api.deps import AnyReader, Page, Recorder, ReliefWriter, Rt
+from api.deps import AnyReader, GuardedRoute, Page, Recorder, ReliefWriter, Rt
 from api.pagination import after_text, next_cursor
 from api.schemas.admin import PolicyOut
 from api.schemas.common import READ_PROBLEMS, WRITE_PROBLEMS
@@ -35,7 +35,7 @@ from domain.money import Money
 from projections import queries
 from union_ledger.union_cases import Transfer
 
-router = APIRouter(tags=["transfers"])
+router = APIRouter(route_class=GuardedRoute, tags=["transfers"])
 
 ENTITLEMENT_COLUMNS = ("group_id", "eligible", "reasons", "sar_standing", "sye_balance", "base",
                        "cap", "paid", "entitlement")
