@@ -22,6 +22,7 @@ from domain.group_state import SNAPSHOT_TYPES as GROUP_STATE_TYPES
 from domain.ledger import LedgerAggregate, Meta
 from union_ledger.binary_inserts import use_binary_inserts, use_binary_results
 from union_ledger.checkout import Attempt, Checkouts
+from union_ledger.pre_ping import ping_when_idle
 from union_ledger.transcodings import register_all
 
 T = TypeVar("T")
@@ -106,9 +107,11 @@ class LedgerCore(Application[UUID]):
         self.checkouts = Checkouts(self.repository)
         use_binary_inserts(self.recorder)
         use_binary_results(self.recorder)
+        ping_when_idle(self.recorder)
         if self.snapshots is not None:
             use_binary_inserts(self.snapshots.recorder)
             use_binary_results(self.snapshots.recorder)
+            ping_when_idle(self.snapshots.recorder)
 
     def _snapshot_intervals(self, interval: int) -> dict[type[Any], int]:
         return {Group: interval}
