@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -268,21 +269,30 @@ def hazard(cursor: Cursor, hazard_id: str) -> Record | None:
             "declared_on": row[4], "affected_group_ids": json.loads(row[5])}
 
 
-def entitlements(cursor: Cursor, hazard_id: str) -> list[Record]:
-    currencies, rows = cursor.fetch_many([
-        ("SELECT u.currency FROM rm_hazards h LEFT JOIN rm_unions u ON u.union_id = h.union_id "
-         "WHERE h.hazard_id = ?", (hazard_id,)),
+@dataclass(frozen=True)
+class HazardEntitlements:
+    """A hazard's union and its entitlement lines, one per affected group."""
+
+    union_id: str
+    lines: list[Record]
+
+
+def entitlements(cursor: Cursor, hazard_id: str) -> HazardEntitlements | None:
+    """The hazard's entitlement lines in group order (None: no such hazard)."""
+    hazards, rows = cursor.fetch_many([
+        ("SELECT h.union_id, u.currency FROM rm_hazards h "
+         "LEFT JOIN rm_unions u ON u.union_id = h.union_id WHERE h.hazard_id = ?", (hazard_id,)),
         ("SELECT group_id, eligible, reasons_json, sar_standing, sye_balance, base, cap, paid, "
          "entitlement, policy_json FROM rm_entitlements WHERE hazard_id = ? ORDER BY group_id",
          (hazard_id,)),
     ])
-    if not currencies:
-        return []
-    currency = str(currencies[0][0] or "USD")
+    if not hazards:
+        return None
+    union_id, currency = str(hazards[0][0]), str(hazards[0][1] or "USD")
     # The groups of one hazard share a policy or a few: each one's text is parsed once,
     # and rows with the same policy get the same (read-only) dict.
     policies: dict[str, Any] = {}
-    return [
+    return HazardEntitlements(union_id, [
         {"group_id": r[0], "eligible": bool(r[1]), "reasons": json.loads(r[2]),
          "sar_standing": amount_text(r[3], currency), "sye_balance": amount_text(r[4], currency),
          "base": amount_text(r[5], currency),
@@ -291,7 +301,7 @@ def entitlements(cursor: Cursor, hazard_id: str) -> list[Record]:
          "policy": policies[r[9]] if r[9] in policies else policies.setdefault(
              r[9], json.loads(r[9]))}
         for r in rows
-    ]
+    ])
 
 
 # --- API pages: members, hazards, statement lines, unions ----------------------------------

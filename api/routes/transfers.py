@@ -139,8 +139,12 @@ def _hazard(rt: Rt, union_id: UUID, hazard_id: UUID) -> dict[str, Any]:
     with rt.read() as cursor:
         found = queries.hazard(cursor, str(hazard_id))
     if found is None or found["union_id"] != str(union_id):
-        raise errors.HazardNotFound(f"hazard {hazard_id} not found", hazard_id=str(hazard_id))
+        raise _hazard_not_found(hazard_id)
     return found
+
+
+def _hazard_not_found(hazard_id: UUID) -> errors.HazardNotFound:
+    return errors.HazardNotFound(f"hazard {hazard_id} not found", hazard_id=str(hazard_id))
 
 
 @router.get("/unions/{union_id}/hazards/{hazard_id}", response_model=HazardOut,
@@ -155,9 +159,11 @@ def get_hazard(union_id: UUID, hazard_id: UUID, caller: AnyReader, rt: Rt) -> Ha
 def get_entitlements(
     union_id: UUID, hazard_id: UUID, request: Request, caller: AnyReader, rt: Rt
 ) -> Response:
-    _hazard(rt, union_id, hazard_id)
-    with rt.read() as cursor:
-        records = queries.entitlements(cursor, str(hazard_id))
+    with rt.read() as cursor:  # the hazard and its lines in one snapshot, one round trip
+        found = queries.entitlements(cursor, str(hazard_id))
+    if found is None or found.union_id != str(union_id):
+        raise _hazard_not_found(hazard_id)
+    records = found.lines
     policies: dict[int, PolicyOut] = {}  # by the identity of the record's (shared) policy
 
     def policy_of(policy: Any) -> PolicyOut:
