@@ -6,7 +6,9 @@ models live in the same database (and schema) as the events; a batch of read-mod
 writes and its tracking position commit in one transaction of the read store.
 
 The two databases answer alike: PostgreSQL's `SUM` of a BIGINT is NUMERIC (a Decimal in
-Python), so whole Decimals in results are turned back into ints, as SQLite returns them.
+Python), so a whole NUMERIC is loaded as an int, as SQLite returns it. That is done as the
+value is loaded (`WholeNumericLoader`, on the read store's connections), not by walking
+every value of every row afterwards: only NUMERIC columns pay for it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import Any, Protocol
 
 import psycopg
 from psycopg import sql
+from psycopg.abc import Buffer
+from psycopg.adapt import Loader
 from psycopg.conninfo import make_conninfo
 from psycopg_pool import ConnectionPool
 
@@ -158,15 +162,17 @@ def postgres_raw_sql(statement: str) -> str:
     return "".join(parts)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return int(value)
-    return value
+class WholeNumericLoader(Loader):
+    """A NUMERIC as SQLite would give it: a whole one (a SUM of BIGINT) as an int, any
+    other as a Decimal."""
+
+    def load(self, data: Buffer) -> int | Decimal:
+        value = Decimal(str(data, "utf-8"))
+        return int(value) if value == value.to_integral_value() else value
 
 
-def normalise_row(row: Row) -> Row:
-    """A result row as SQLite would give it: whole Decimals (SUM of BIGINT) as ints."""
-    return tuple(_plain(value) for value in row)
+def _load_whole_numerics(connection: psycopg.Connection[Any]) -> None:
+    connection.adapters.register_loader("numeric", WholeNumericLoader)
 
 
 class _PostgresCursor:
@@ -195,13 +201,13 @@ class _PostgresCursor:
         # would answer with the first statement's result, not this query's.
         with self._cursor.connection.cursor() as cursor:
             cursor.execute(postgres_sql(statement), tuple(params))
-            return [normalise_row(row) for row in cursor.fetchall()]
+            return cursor.fetchall()
 
     def fetchone(self, statement: str, params: Params = ()) -> Row | None:
         with self._cursor.connection.cursor() as cursor:
             cursor.execute(postgres_sql(statement), tuple(params))
             row: Row | None = cursor.fetchone()
-        return None if row is None else normalise_row(row)
+        return row
 
     def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
         connection = self._cursor.connection
@@ -210,7 +216,7 @@ class _PostgresCursor:
             with connection.pipeline():  # one round trip for all of them
                 for cursor, (statement, params) in zip(cursors, queries, strict=True):
                     cursor.execute(postgres_sql(statement), tuple(params))
-            return [[normalise_row(row) for row in cursor.fetchall()] for cursor in cursors]
+            return [cursor.fetchall() for cursor in cursors]
         finally:
             for cursor in cursors:
                 cursor.close()
@@ -237,6 +243,7 @@ class PostgresReadStore:
             # Autocommit: every unit of work is an explicit `transaction()` block, and
             # nothing is left open (idle in transaction) between them.
             connection = psycopg.connect(**self.conninfo, autocommit=True)  # type: ignore[arg-type]
+            _load_whole_numerics(connection)
             if self.schema:
                 connection.execute(
                     sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema))
@@ -250,6 +257,7 @@ class PostgresReadStore:
                 sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
 
     def _configure_reader(self, connection: psycopg.Connection[Any]) -> None:
+        _load_whole_numerics(connection)
         self._configure(connection)
         connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         connection.read_only = True

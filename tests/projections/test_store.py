@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from projections.store import ReadStore, normalise_row, postgres_raw_sql, postgres_sql
+from projections.store import ReadStore, postgres_raw_sql, postgres_sql
 from tests.projections.support import read_store_for
 
 
@@ -22,12 +22,6 @@ def test_raw_placeholders_are_numbered_and_leave_literals_alone() -> None:
         "INSERT INTO t (a, b) VALUES ($1, $2), ($3, 'it''s ?') ")
     assert postgres_raw_sql("SELECT a FROM t WHERE c LIKE 'x%' AND b = ?") == (
         "SELECT a FROM t WHERE c LIKE 'x%' AND b = $1")
-
-
-def test_whole_decimals_come_back_as_ints() -> None:
-    assert normalise_row((Decimal(12), Decimal("1.50"), "1", None, 3)) == (12, Decimal("1.50"),
-                                                                           "1", None, 3)
-    assert type(normalise_row((Decimal("7"),))[0]) is int
 
 
 @pytest.fixture
@@ -53,6 +47,25 @@ def test_sums_literals_and_conflicts_answer_alike(store: ReadStore) -> None:
             "SELECT name, SUM(amount) FROM t_sample WHERE name LIKE 'a%' OR name = '?' "
             "OR name = ? GROUP BY name ORDER BY name", ("b?",)) == [
                 ("a%", 9_000_000_000_000_001), ("b?", -1)]
+
+
+def test_whole_numerics_come_back_as_ints_and_others_as_decimals(
+    postgres_env: dict[str, str],
+) -> None:
+    """PostgreSQL's NUMERIC (a SUM of BIGINT) answers as SQLite would: whole ones as ints."""
+    store = read_store_for(postgres_env)
+    try:
+        for readonly in (True, False):
+            with store.transaction(readonly=readonly) as cursor:
+                row = cursor.fetchone("SELECT CAST(12 AS NUMERIC), CAST(1.50 AS NUMERIC), "
+                                      "CAST(-7.000 AS NUMERIC), '1', NULL, 3")
+                assert row == (12, Decimal("1.50"), -7, "1", None, 3)
+                assert row is not None and type(row[0]) is int and type(row[2]) is int
+                assert type(row[1]) is Decimal
+                assert cursor.fetch_many([("SELECT CAST(5 AS NUMERIC)", ())]) == [[(5,)]]
+                assert cursor.fetchall("SELECT CAST(2.5 AS NUMERIC)") == [(Decimal("2.5"),)]
+    finally:
+        store.close()
 
 
 def test_a_failed_transaction_leaves_nothing(store: ReadStore) -> None:
