@@ -23,6 +23,7 @@ from domain.ledger import LedgerAggregate, Meta
 from union_ledger.binary_inserts import use_binary_inserts, use_binary_results
 from union_ledger.checkout import Attempt, Checkouts
 from union_ledger.pre_ping import ping_when_idle
+from union_ledger.statements import render_statements_once
 from union_ledger.transcodings import register_all
 
 T = TypeVar("T")
@@ -105,13 +106,11 @@ class LedgerCore(Application[UUID]):
         self.conflicts_retried = 0
         self.events_written = 0
         self.checkouts = Checkouts(self.repository)
-        use_binary_inserts(self.recorder)
-        use_binary_results(self.recorder)
-        ping_when_idle(self.recorder)
-        if self.snapshots is not None:
-            use_binary_inserts(self.snapshots.recorder)
-            use_binary_results(self.snapshots.recorder)
-            ping_when_idle(self.snapshots.recorder)
+        for recorder in (self.recorder, self.snapshots.recorder if self.snapshots else None):
+            use_binary_inserts(recorder)
+            use_binary_results(recorder)
+            render_statements_once(recorder)  # after the binary inserts' change of text
+            ping_when_idle(recorder)
 
     def _snapshot_intervals(self, interval: int) -> dict[type[Any], int]:
         return {Group: interval}
