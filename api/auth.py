@@ -44,9 +44,9 @@ class Caller:
     passed (they run before the endpoint's own code, see api/deps.py); both are stamped on
     every event."""
 
-    def __init__(self, request_id: str, principal: Principal | None = None) -> None:
+    def __init__(self, request_id: str) -> None:
         self.request_id = request_id
-        self._principal = principal
+        self._principal: Principal | None = None
 
     @property
     def principal(self) -> Principal:
