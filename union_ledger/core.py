@@ -22,6 +22,7 @@ from domain.group_state import SNAPSHOT_TYPES as GROUP_STATE_TYPES
 from domain.ledger import LedgerAggregate, Meta
 from union_ledger.binary_inserts import use_binary_inserts, use_binary_results
 from union_ledger.checkout import Attempt, Checkouts
+from union_ledger.pg_session import apply_session_options
 from union_ledger.pre_ping import ping_when_idle
 from union_ledger.statements import render_statements_once
 from union_ledger.transcodings import register_all
@@ -99,6 +100,8 @@ class LedgerCore(Application[UUID]):
             "AGGREGATE_CACHE_MAXSIZE",
             os.environ.get("AGGREGATE_CACHE_MAXSIZE", AGGREGATE_CACHE_MAXSIZE_DEFAULT),
         )
+        if full_env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            apply_session_options()  # before the library's pool opens its connections
         super().__init__(full_env)
         # The interval is a setting, so it is set per instance (the library reads it there).
         self.snapshotting_intervals = self._snapshot_intervals(snapshot_interval)  # type: ignore[misc]

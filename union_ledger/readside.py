@@ -12,6 +12,7 @@ from projections.engine import Projector
 from projections.listen import PostgresWake
 from projections.store import PostgresReadStore, ReadStore, SqliteReadStore
 from union_ledger.application import LedgerApplication
+from union_ledger.pg_session import apply_session_options
 from union_ledger.settings import Settings, eventsourcing_env
 
 
@@ -27,6 +28,7 @@ def build_read_store(settings: Settings) -> ReadStore:
     conninfo = {key: env[f"POSTGRES_{name}"] for key, name in names.items()
                 if env.get(f"POSTGRES_{name}")}
     conninfo["connect_timeout"] = env.get("POSTGRES_CONNECT_TIMEOUT") or "10"  # never hang
+    apply_session_options()  # no JIT compilation of the read models' lookups either
     return PostgresReadStore(conninfo, settings.postgres_schema or env.get("POSTGRES_SCHEMA"))
 
 
