@@ -24,6 +24,7 @@ from union_ledger.binary_inserts import use_binary_inserts, use_binary_results
 from union_ledger.checkout import Attempt, Checkouts
 from union_ledger.pg_session import apply_session_options
 from union_ledger.pre_ping import ping_when_idle
+from union_ledger.state_compression import compress_states_with_lz4
 from union_ledger.statements import render_statements_once
 from union_ledger.transcodings import register_all
 
@@ -114,6 +115,7 @@ class LedgerCore(Application[UUID]):
             use_binary_results(recorder)
             render_statements_once(recorder)  # after the binary inserts' change of text
             ping_when_idle(recorder)
+            compress_states_with_lz4(recorder)
 
     def _snapshot_intervals(self, interval: int) -> dict[type[Any], int]:
         return {Group: interval}
