@@ -24,6 +24,7 @@ from union_ledger.binary_inserts import use_binary_inserts, use_binary_results
 from union_ledger.checkout import Attempt, Checkouts
 from union_ledger.pg_session import apply_session_options
 from union_ledger.pre_ping import ping_when_idle
+from union_ledger.snapshot_spacing import snapshot_due
 from union_ledger.state_compression import compress_states_with_lz4
 from union_ledger.statements import render_statements_once
 from union_ledger.transcodings import register_all
@@ -182,7 +183,8 @@ class LedgerCore(Application[UUID]):
         )
 
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
-        """Snapshot each saved aggregate whose events reached a multiple of its interval.
+        """Snapshot each saved aggregate whose events reached a multiple of its spacing
+        (its interval, or more for a large state: see snapshot_spacing.py).
 
         The library rebuilds the aggregate from the store at that version (a read of the
         previous snapshot and up to an interval of events) for every snapshot. The saved
@@ -201,7 +203,7 @@ class LedgerCore(Application[UUID]):
             first, last = versions.get(aggregate_id, (0, 0))
             if interval is None or last == 0 or aggregate.version != last:
                 continue
-            if last // interval > (first - 1) // interval:
+            if snapshot_due(aggregate, interval, first, last):
                 snapshot_class: Any = getattr(type(aggregate), "Snapshot", self.snapshot_class)
                 self.snapshots.put([snapshot_class.take(aggregate)])
 
