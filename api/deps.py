@@ -203,11 +203,6 @@ class Reading:
         return caller
 
 
-async def request_hash(request: Request) -> str:
-    """The fingerprint an idempotent replay must match (method, path, canonical body)."""
-    return fingerprint(request.method, request.url.path, await request.body())
-
-
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", description="Any unique string per intended operation (at "
     "most UNION_LEDGER_IDEMPOTENCY_KEY_LENGTH_MAX characters): a retry with the same key "
@@ -222,10 +217,13 @@ class Writing:
 
     async def __call__(
         self, request: Request, rt: Rt, credentials: Credentials,
-        request_fingerprint: Annotated[str, Depends(request_hash)],
         idempotency_key: IdempotencyKey = None,
     ) -> Command:
         caller = Caller(request_id_of(request))
+        # The fingerprint a replay must match (method, path, canonical body): only a write
+        # with an Idempotency-Key is ever replayed, so only such a write pays for it.
+        request_fingerprint = "" if idempotency_key is None else fingerprint(
+            request.method, request.url.path, await request.body())
 
         def check() -> None:
             key = current_key(request, rt, credentials)

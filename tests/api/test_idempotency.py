@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from api.idempotency import fingerprint
 from domain.idempotency import IdempotencyRecord
 from tests.api.conftest import ApiFactory, client_for
 from tests.api.support import ADMIN, Api, World
@@ -102,3 +103,26 @@ def test_answers_survive_a_restart(make_api: ApiFactory) -> None:
     assert again.json()["position"] >= first["position"]
     group = restarted.get(f"/v1/groups/{world.group_id}", min_position=again.json()["position"])
     assert group["id"] == world.group_id
+
+
+def test_only_a_write_with_an_idempotency_key_is_fingerprinted(
+    api: Api, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request's fingerprint (its canonical body's sha256) is what a replay must
+    match; a write without a key is never replayed, so its body is not canonicalised."""
+    fingerprinted: list[str] = []
+
+    def counting(method: str, path: str, body: bytes) -> str:
+        fingerprinted.append(path)
+        return fingerprint(method, path, body)
+
+    monkeypatch.setattr("api.deps.fingerprint", counting)
+    path = f"/v1/groups/{world.group_id}/enterprise-earnings"
+    assert api.call("POST", path, earnings("300"), ADMIN).status_code == 201
+    assert fingerprinted == []
+    first = api.call("POST", path, earnings("400"), keyed("once"))
+    again = api.call("POST", path, earnings("400"), keyed("once"))
+    other = api.call("POST", path, earnings("500"), keyed("once"))
+    assert (first.status_code, again.status_code, other.status_code) == (201, 201, 409)
+    assert again.json()["id"] == first.json()["id"]
+    assert fingerprinted == [path] * 3
