@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Application, ProcessingEvent
-from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoder
 
 from domain import errors
 from domain.group import Group
@@ -22,6 +22,7 @@ from domain.group_state import SNAPSHOT_TYPES as GROUP_STATE_TYPES
 from domain.ledger import LedgerAggregate, Meta
 from union_ledger.binary_inserts import use_binary_inserts, use_binary_results
 from union_ledger.checkout import Attempt, Checkouts
+from union_ledger.fast_json import FastJSONTranscoder
 from union_ledger.pg_session import apply_session_options
 from union_ledger.pre_ping import ping_when_idle
 from union_ledger.snapshot_spacing import snapshot_due
@@ -120,6 +121,12 @@ class LedgerCore(Application[UUID]):
 
     def _snapshot_intervals(self, interval: int) -> dict[type[Any], int]:
         return {Group: interval}
+
+    def construct_transcoder(self) -> Transcoder:
+        """The library's JSON format, encoded by orjson (see fast_json.py)."""
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -11,6 +11,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.group_state import ClosedEntries, EntryRecord, Loan, pack_ids, unpack_ids
 from domain.money import Money
+from union_ledger.fast_json import PlainOutput
 
 # Dates and amounts decoded, by their stored text: both are immutable, and the same few
 # recur through a snapshot or a batch of events (a meeting's date, a share's value), so
@@ -43,7 +44,7 @@ def stored_money(text: str, currency: str) -> Money:
     return found
 
 
-class DateAsISO(Transcoding):
+class DateAsISO(PlainOutput, Transcoding):
     """A calendar date as "YYYY-MM-DD" (datetime keeps the library's own transcoding)."""
 
     type = date
@@ -56,7 +57,7 @@ class DateAsISO(Transcoding):
         return stored_date(data)
 
 
-class MoneyAsDict(Transcoding):
+class MoneyAsDict(PlainOutput, Transcoding):
     """Money as {"amount": "<exact decimal>", "currency": "<ISO 4217>"}."""
 
     type = Money
@@ -97,7 +98,7 @@ class DataclassAsDict(Transcoding):
         return obj
 
 
-class EntryRecordAsList(Transcoding):
+class EntryRecordAsList(PlainOutput, Transcoding):
     """A group's entry record as one flat list of JSON values, its amounts in its currency.
 
     A group snapshot holds every reversible entry of the open cycle (thousands after a
@@ -125,7 +126,7 @@ class EntryRecordAsList(Transcoding):
             transfer_id, hazard_id, period, cycle_number, reversed_by)
 
 
-class LoanAsList(Transcoding):
+class LoanAsList(PlainOutput, Transcoding):
     """A group's loan as one flat list of JSON values, its amounts in its currency.
 
     A group keeps every loan it ever made (hundreds after a few years), each with five
@@ -155,7 +156,7 @@ class LoanAsList(Transcoding):
             stored(principal_paid, currency), stored(written_off, currency), status)
 
 
-class ClosedEntriesAsDict(Transcoding):
+class ClosedEntriesAsDict(PlainOutput, Transcoding):
     """A group's closed entries as their packed ids per date and their reversers."""
 
     type = ClosedEntries
@@ -168,7 +169,7 @@ class ClosedEntriesAsDict(Transcoding):
         return ClosedEntries(data["by_day"], data["reversed_by"])
 
 
-class ClosedEntriesAsHex(Transcoding):
+class ClosedEntriesAsHex(PlainOutput, Transcoding):
     """Closed entries as snapshots stored them first: each date's ids as 32 hex digits
     each, end to end (half as large again as their base64). Decoded only: into the
     packed form `ClosedEntriesAsDict` writes."""
