@@ -16,6 +16,7 @@ from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
     JSONTranscoder,
+    Transcoding,
     TranscodingNotRegisteredError,
     UUIDAsHex,
 )
@@ -119,6 +120,33 @@ def test_what_orjson_refuses_is_encoded_by_the_library() -> None:
     assert_same_as_library({"size": Size.SMALL})
 
 
+class Code(str):
+    pass
+
+
+class CodeAsText(Transcoding):
+    type = Code
+    name = "code"
+
+    def encode(self, obj: Code) -> str:
+        return str(obj)
+
+    def decode(self, data: str) -> Code:
+        return Code(data)
+
+
+def test_a_registered_subclass_of_a_json_type_is_written_as_the_library_writes_it() -> None:
+    # The library's encoder writes a str subclass as a string, never asking its
+    # transcoding: so does this one.
+    library, fast = transcoders()
+    for transcoder in (library, fast):
+        transcoder.register(CodeAsText())
+    value = {"code": Code("KIS-01"), "codes": [Code("A")]}
+    assert typed(library.decode(fast.encode(value))) == typed(
+        library.decode(library.encode(value)))
+    assert type(library.decode(fast.encode(value))["code"]) is str
+
+
 def test_an_unregistered_type_raises_the_library_error() -> None:
     _, fast = transcoders()
     with pytest.raises(TranscodingNotRegisteredError):
@@ -129,6 +157,7 @@ def test_containers_without_uuids_are_not_copied() -> None:
     _, fast = transcoders()
     entries = {"e1": EntryRecord("fine", date(2026, 1, 5), Money.of(500, "UGX"), "m")}
     assert fast._native(entries) is entries
+    assert fast._native([entries, (date(2026, 1, 5), Decimal("1.5"))])[0] is entries
     value = {"id": uuid4(), "entries": entries}
     native = fast._native(value)
     assert native is not value and native["entries"] is entries

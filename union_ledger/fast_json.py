@@ -10,7 +10,9 @@ orjson writes a few types itself that the library's encoder hands to a transcodi
 dates and datetimes and dataclasses (sent to the transcodings here by orjson's options),
 UUIDs and enums (replaced before orjson sees them, `_native`). Whatever orjson refuses
 (an integer beyond 64 bits, a key that is not a string, a type without a transcoding) is
-encoded by the library's encoder instead, which encodes it, or raises its own error.
+encoded by the library's encoder instead, which encodes it, or raises its own error; so
+is a subclass of a JSON type (str, int, dict, ...), which the library's encoder writes as
+its base type even when it has a transcoding.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ class PlainOutput:
 
 
 _LIBRARY_PLAIN = (UUIDAsHex, DecimalAsStr, DatetimeAsISO)
+# Types orjson writes itself (never asking `default`), or that the library's encoder
+# writes as their base type whatever is registered: not handed to a transcoding here.
+_WRITTEN_AS_BASE = (UUID, enum.Enum, str, int, float, dict, list, tuple)
 _Encoding = tuple[str, Callable[[Any], Any], bool]
 
 
@@ -51,12 +56,17 @@ class FastJSONTranscoder(JSONTranscoder):
 
     def __init__(self) -> None:
         super().__init__()
-        self._encodings: dict[type, _Encoding] = {}
+        # The registered types orjson hands to `_default` (not a UUID, an enum, or a
+        # subclass of a JSON type): `_native` need not look into them.
+        self._deferred: dict[type, _Encoding] = {}
 
     def register(self, transcoding: Transcoding) -> None:
         super().register(transcoding)
+        if issubclass(transcoding.type, _WRITTEN_AS_BASE):
+            self._deferred.pop(transcoding.type, None)
+            return
         plain = isinstance(transcoding, (PlainOutput, *_LIBRARY_PLAIN))
-        self._encodings[transcoding.type] = (transcoding.name, transcoding.encode, plain)
+        self._deferred[transcoding.type] = (transcoding.name, transcoding.encode, plain)
 
     def encode(self, obj: Any) -> bytes:
         try:
@@ -65,9 +75,11 @@ class FastJSONTranscoder(JSONTranscoder):
             return super().encode(obj)
 
     def _default(self, o: Any) -> dict[str, Any]:
-        found = self._encodings.get(type(o))
+        found = self._deferred.get(type(o))
         if found is None:
-            raise TypeError(f"no transcoding for {type(o)}")  # the library's encoder says
+            # No transcoding (the library's encoder raises its error), or a subclass of a
+            # JSON type, which the library's encoder writes as that type.
+            raise TypeError(f"encoded by the library's encoder: {type(o)}")
         name, encode, plain = found
         data = encode(o)
         return {"_type_": name, "_data_": data if plain else self._native(data)}
@@ -79,10 +91,11 @@ class FastJSONTranscoder(JSONTranscoder):
         kind = type(o)
         if kind in _PLAIN:
             return o
+        skip = self._deferred
         if kind is dict:
             copy: dict[Any, Any] | None = None
             for key, value in o.items():
-                if type(value) in _PLAIN:
+                if type(value) in _PLAIN or type(value) in skip:
                     continue
                 native = self._native(value)
                 if native is not value:
@@ -93,7 +106,7 @@ class FastJSONTranscoder(JSONTranscoder):
         if kind is list or kind is tuple:
             items: list[Any] | None = None
             for index, value in enumerate(o):
-                if type(value) in _PLAIN:
+                if type(value) in _PLAIN or type(value) in skip:
                     continue
                 native = self._native(value)
                 if native is not value:
