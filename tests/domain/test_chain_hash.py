@@ -13,11 +13,14 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.utils import get_topic
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.canonical import (
     ENVELOPE_FIELDS,
     GENESIS_HASH,
     canonical_bytes,
+    canonical_json,
     canonical_value,
     chain_hash,
 )
@@ -208,3 +211,30 @@ def test_the_hash_is_sha256_of_the_previous_hash_and_the_canonical_bytes() -> No
     canonical = b'{"data":{}}'
     expected = hashlib.sha256(GENESIS_HASH.encode() + canonical).hexdigest()
     assert chain_hash(GENESIS_HASH, canonical) == expected
+
+
+# The canonical JSON as auditors' scripts write it with the standard library.
+STANDARD = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def test_every_character_is_written_as_the_standard_library_writes_it() -> None:
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    body = {"text": everything, everything[:300]: [everything[-300:]]}
+    assert canonical_json(body) == STANDARD.encode(body).encode()
+    for code in range(0x800):
+        assert canonical_json(chr(code)) == STANDARD.encode(chr(code)).encode()
+
+
+plain_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+              st.text(), st.sampled_from([Kind.SHARE, Level.HIGH])),
+    lambda inner: st.one_of(st.lists(inner, max_size=5),
+                            st.dictionaries(st.text(max_size=8), inner, max_size=5)),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.text(max_size=10), plain_values, max_size=8))
+def test_canonical_json_is_the_standard_library_s_byte_for_byte(body: dict[str, Any]) -> None:
+    assert canonical_json(body) == STANDARD.encode(body).encode()
