@@ -91,29 +91,18 @@ class FastJSONTranscoder(JSONTranscoder):
         kind = type(o)
         if kind in _PLAIN:
             return o
-        skip = self._deferred
-        if kind is dict:
-            copy: dict[Any, Any] | None = None
-            for key, value in o.items():
+        if kind is dict or kind is list or kind is tuple:
+            skip = self._deferred
+            copy: Any = None
+            for key, value in (o.items() if kind is dict else enumerate(o)):
                 if type(value) in _PLAIN or type(value) in skip:
                     continue
                 native = self._native(value)
                 if native is not value:
                     if copy is None:
-                        copy = dict(o)
+                        copy = dict(o) if kind is dict else list(o)
                     copy[key] = native
             return o if copy is None else copy
-        if kind is list or kind is tuple:
-            items: list[Any] | None = None
-            for index, value in enumerate(o):
-                if type(value) in _PLAIN or type(value) in skip:
-                    continue
-                native = self._native(value)
-                if native is not value:
-                    if items is None:
-                        items = list(o)
-                    items[index] = native
-            return o if items is None else items
         if isinstance(o, (UUID, enum.Enum)) and not isinstance(o, (str, int)):
             return self._encode_obj(o)
         return o
