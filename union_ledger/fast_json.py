@@ -35,7 +35,6 @@ OPTIONS = (orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
            | orjson.OPT_PASSTHROUGH_SUBCLASS)
 # Values both encoders write as themselves (exact types: subclasses go to a transcoding).
 _PLAIN = frozenset({str, int, float, bool, type(None)})
-_CONTAINERS = frozenset({dict, list, tuple})
 
 
 class PlainOutput:
