@@ -10,7 +10,8 @@ import pytest
 
 from tests.support.persistence import drop_schema
 from union_ledger.bootstrap import build_application
-from union_ledger.settings import load_settings
+from union_ledger.readside import build_read_store
+from union_ledger.settings import load_settings, postgres_connection
 
 STARTING_TOGETHER = 6
 
@@ -49,5 +50,39 @@ def test_processes_starting_together_all_start(postgres_database: str, store: st
             thread.join(timeout=60)
         assert failures == []
         assert positions == [0] * STARTING_TOGETHER
+    finally:
+        drop_schema(postgres_database, schema)
+
+
+@pytest.mark.postgres
+def test_the_librarys_own_variables_reach_every_connection(
+    postgres_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The README's second way: no UNION_LEDGER_POSTGRES_URL, the library's POSTGRES_*
+    # variables read as they are, POSTGRES_SCHEMA included (created on first start, as
+    # UNION_LEDGER_POSTGRES_SCHEMA is). libpq's own defaults point nowhere, so a
+    # connection that ignored the variables would fail, not find another database.
+    schema = f"t_vars_{secrets.token_hex(6)}"
+    for key, value in postgres_connection(postgres_database).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("POSTGRES_SCHEMA", schema)
+    monkeypatch.setenv("PGHOST", "/nonexistent")
+    monkeypatch.setenv("PGDATABASE", "nonexistent")
+    settings = load_settings(persistence="postgres")
+    try:
+        app = build_application(settings)
+        try:
+            assert app.position() == 0
+        finally:
+            app.close()
+        store = build_read_store(settings)
+        try:
+            with store.transaction(readonly=True) as cursor:
+                row = cursor.fetchone("SELECT current_database(), current_schema()")
+        finally:
+            store.close()
+        assert row is not None
+        assert (row[0], row[1]) == (postgres_connection(postgres_database)["POSTGRES_DBNAME"],
+                                    schema)
     finally:
         drop_schema(postgres_database, schema)

@@ -12,7 +12,13 @@ from psycopg.conninfo import make_conninfo
 
 from union_ledger.application import LedgerApplication
 from union_ledger.core import business_today
-from union_ledger.settings import Settings, eventsourcing_env, postgres_connection
+from union_ledger.settings import (
+    Settings,
+    eventsourcing_env,
+    library_view,
+    postgres_connection,
+    postgres_conninfo,
+)
 
 # Processes that start together (an API server's workers, the projection worker beside
 # them) each set up the event store's tables, types and functions when they build the
@@ -31,11 +37,15 @@ def build_application(
     env = eventsourcing_env(settings)
     if settings.persistence != "postgres":
         return LedgerApplication(env, snapshot_interval=settings.snapshot_interval, clock=clock)
-    with psycopg.connect(_conninfo(env), autocommit=True) as conn:
+    # The database and schema the library will use, whether named by the settings or by
+    # the operator's own POSTGRES_* variables.
+    library = library_view(env)
+    with psycopg.connect(make_conninfo(**postgres_conninfo(library)), autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK_KEY,))
         try:
-            if settings.postgres_schema:
-                _create_schema(conn, settings.postgres_schema)
+            schema = library.get("POSTGRES_SCHEMA")
+            if schema:
+                _create_schema(conn, schema)
             return LedgerApplication(env, snapshot_interval=settings.snapshot_interval,
                                      clock=clock)
         finally:
@@ -43,25 +53,15 @@ def build_application(
 
 
 def ensure_schema(env: dict[str, str], schema: str) -> None:
-    """The library creates its tables inside POSTGRES_SCHEMA, but not the schema itself."""
-    with psycopg.connect(_conninfo(env), autocommit=True) as conn:
+    """The library creates its tables inside POSTGRES_SCHEMA, but not the schema itself.
+    `env` is an application's, read over the process's environment as the library does."""
+    conninfo = postgres_conninfo(library_view(env))
+    with psycopg.connect(make_conninfo(**conninfo), autocommit=True) as conn:
         _create_schema(conn, schema)
 
 
 def _create_schema(conn: psycopg.Connection[Any], schema: str) -> None:
     conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-
-
-def _conninfo(env: dict[str, str]) -> str:
-    params = {
-        "dbname": env.get("POSTGRES_DBNAME"),
-        "host": env.get("POSTGRES_HOST"),
-        "port": env.get("POSTGRES_PORT"),
-        "user": env.get("POSTGRES_USER"),
-        "password": env.get("POSTGRES_PASSWORD") or None,
-        "connect_timeout": env.get("POSTGRES_CONNECT_TIMEOUT") or "10",  # never hang
-    }
-    return make_conninfo(**{k: v for k, v in params.items() if v})
 
 
 __all__ = ["build_application", "ensure_schema", "postgres_connection"]

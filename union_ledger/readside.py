@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -13,7 +12,7 @@ from projections.listen import PostgresWake
 from projections.store import PostgresReadStore, ReadStore, SqliteReadStore
 from union_ledger.application import LedgerApplication
 from union_ledger.pg_session import apply_session_options
-from union_ledger.settings import Settings, eventsourcing_env
+from union_ledger.settings import Settings, eventsourcing_env, library_view, postgres_conninfo
 
 
 def build_read_store(settings: Settings) -> ReadStore:
@@ -22,14 +21,9 @@ def build_read_store(settings: Settings) -> ReadStore:
         return SqliteReadStore(settings.sqlite_path)
     if settings.persistence == "memory":
         return SqliteReadStore(":memory:")
-    env = {**os.environ, **eventsourcing_env(settings)}
-    names = {"dbname": "DBNAME", "host": "HOST", "port": "PORT", "user": "USER",
-             "password": "PASSWORD"}
-    conninfo = {key: env[f"POSTGRES_{name}"] for key, name in names.items()
-                if env.get(f"POSTGRES_{name}")}
-    conninfo["connect_timeout"] = env.get("POSTGRES_CONNECT_TIMEOUT") or "10"  # never hang
+    env = library_view(eventsourcing_env(settings))
     apply_session_options()  # no JIT compilation of the read models' lookups either
-    return PostgresReadStore(conninfo, settings.postgres_schema or env.get("POSTGRES_SCHEMA"))
+    return PostgresReadStore(postgres_conninfo(env), env.get("POSTGRES_SCHEMA"))
 
 
 def build_projector(app: LedgerApplication, store: ReadStore) -> Projector:

@@ -171,6 +171,28 @@ def eventsourcing_env(
     return _postgres_env(settings, os.environ if environ is None else environ)
 
 
+def library_view(env: Mapping[str, str]) -> dict[str, str]:
+    """The variables an `Application` given `env` reads: `env` over the process's
+    environment, as the library merges them."""
+    return {**os.environ, **env}
+
+
+# libpq's connection parameters, from the library's POSTGRES_* variables of the same name.
+CONNINFO_VARIABLES = {"dbname": "POSTGRES_DBNAME", "host": "POSTGRES_HOST",
+                      "port": "POSTGRES_PORT", "user": "POSTGRES_USER",
+                      "password": "POSTGRES_PASSWORD"}
+
+
+def postgres_conninfo(env: Mapping[str, str]) -> dict[str, str]:
+    """libpq parameters for the connections the ledger opens itself (the set-up lock, the
+    read models, the projector's wake-up), from the variables the library's own pool
+    connects with (`library_view`), so that all of them reach the same database. Unset or
+    empty variables are left to libpq's defaults, as the library leaves them."""
+    params = {key: env[name] for key, name in CONNINFO_VARIABLES.items() if env.get(name)}
+    params["connect_timeout"] = env.get("POSTGRES_CONNECT_TIMEOUT") or "10"  # never hang
+    return params
+
+
 def _postgres_env(settings: Settings, environ: Mapping[str, str]) -> dict[str, str]:
     # Without a URL, the library reads the operator's own POSTGRES_* variables, so
     # nothing here may shadow them. POSTGRES_ENABLE_DB_FUNCTIONS is never set: the
