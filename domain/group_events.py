@@ -25,7 +25,7 @@ from domain.group_state import (
     close_loans,
     close_shares_by_day,
 )
-from domain.ledger import LedgerAggregate
+from domain.ledger import LedgerAggregate, event_id_text
 from domain.money import Money
 
 if TYPE_CHECKING:
@@ -200,9 +200,10 @@ class MoneyEvent(LedgerAggregate.Event):
     def apply(self, group: Group) -> None:
         record = self.record()
         apply_entry(group, record, +1)
-        group.entries[str(self.event_id)] = record
+        event_id = event_id_text(self)
+        group.entries[event_id] = record
         if record.transfer_id is not None:
-            group.transfers[record.transfer_id] = str(self.event_id)
+            group.transfers[record.transfer_id] = event_id
         group.touch(self.on)
 
 

@@ -23,6 +23,27 @@ class Meta:
 
 SYSTEM = Meta(actor="system", request_id="system")
 
+# The event `event_id_text` was last asked about, and its id's text.
+_last_id_text: tuple[object, str] = (None, "")
+
+
+def event_id_text(event: LedgerAggregate.Event) -> str:
+    """`str(event.event_id)`, remembered for the last event asked about.
+
+    Applying a money event and projecting it ask for its id's text several times in a
+    row (the entry's key, the journal entry's description, the journal and statement
+    rows): about 5 % of a projected event's CPU went to writing the same UUID again. The
+    event is compared by identity and held until the next one is asked about (events are
+    immutable); threads asking in turn only recompute.
+    """
+    global _last_id_text
+    last = _last_id_text
+    if last[0] is event:
+        return last[1]
+    text = str(event.event_id)
+    _last_id_text = (event, text)
+    return text
+
 
 class LedgerAggregate(Aggregate):
     """An aggregate whose every event is dated, attributed and hash-chained.

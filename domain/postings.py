@@ -19,14 +19,14 @@ from collections.abc import Callable
 from domain import group_events as ev
 from domain.books import JournalEntry, Posting, cr, dr, journal
 from domain.group_state import EntryRecord
-from domain.ledger import LedgerAggregate
+from domain.ledger import LedgerAggregate, event_id_text
 from domain.money import Money
 
 
 def journal_entry(event: LedgerAggregate.Event) -> JournalEntry | None:
     """The balanced journal entry of a money event; None for events that move no money."""
     if isinstance(event, ev.MoneyEvent):
-        return record_entry(event.record(), f"{type(event).__name__} {event.event_id}")
+        return record_entry(event.record(), f"{type(event).__name__} {event_id_text(event)}")
     if isinstance(event, ev.EntryReversed):
         original = record_entry(event.reversed, "")
         return original.reversed(event.on, f"Reversal of {event.reversed_event_id}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from domain.books import JournalEntry, Posting, cr, dr, journal
-from domain.ledger import LedgerAggregate
+from domain.ledger import LedgerAggregate, event_id_text
 from domain.money import Money
 from domain.union import MONEY_EVENTS, Union
 from domain.union_records import MONEY_KIND_NAMES, MoneyRecord
@@ -45,7 +45,7 @@ def union_journal_entry(event: LedgerAggregate.Event) -> JournalEntry | None:
             event.on, f"Reversal of {name} {event.reversed_event_id}: {event.reason}"
         )
     if isinstance(event, MONEY_EVENTS):
-        return record_entry(event.record(), f"{type(event).__name__} {event.event_id}")
+        return record_entry(event.record(), f"{type(event).__name__} {event_id_text(event)}")
     return None
 
 

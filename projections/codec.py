@@ -23,7 +23,9 @@ def text(aggregate_id: UUID) -> str:
 
 def minor(money: Money) -> int:
     """An amount as an integer count of the currency's minor unit (exact)."""
-    return int(money.amount.scaleb(minor_unit(money.currency)))
+    places = minor_unit(money.currency)
+    # A whole-unit currency's amount is already that count: no scaled copy to make.
+    return int(money.amount) if places == 0 else int(money.amount.scaleb(places))
 
 
 def money(units: int, currency: str) -> Money:

@@ -8,8 +8,8 @@ from decimal import Decimal
 from domain import group_events as gev
 from domain.group import Group
 from domain.group_state import EntryRecord, Loan
-from domain.ledger import LedgerAggregate
-from domain.money import Money
+from domain.ledger import LedgerAggregate, event_id_text
+from domain.money import Money, minor_unit
 from projections.codec import iso, minor, text, to_json
 from projections.store import Cursor
 
@@ -197,22 +197,24 @@ def _statement(
     member_id: str, kind: str, description: str, amount: Money, shares: int,
 ) -> None:
     cycle = group.open_cycle
-    savings = cycle.savings_of(member_id) if cycle else group.zero
+    # The member's savings (shares × share value) in minor units, without a Money each.
+    savings = minor(cycle.share_value) * cycle.shares.get(member_id, 0) if cycle else 0
     cursor.execute(
         "INSERT INTO rm_statement (member_id, position, line, group_id, on_date, event_id, "
         "kind, description, amount, shares, savings_balance, loan_balance) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (member_id, position, line, text(group.id), event.on.isoformat(),
-         str(event.event_id), kind, description, minor(amount), shares, minor(savings),
-         minor(_loan_balance(group, member_id))),
+         event_id_text(event), kind, description, minor(amount), shares, savings,
+         _loan_balance_units(group, member_id)),
     )
 
 
-def _loan_balance(group: Group, member_id: str) -> Money:
-    """What the member owes on open loans (one Money, not one per loan)."""
+def _loan_balance_units(group: Group, member_id: str) -> int:
+    """What the member owes on open loans, in minor units (one sum, not a Money per loan;
+    every amount of a loan is exact in the group's currency)."""
     total = sum((loan.outstanding_amount for loan in group.loans.values()
                  if loan.member_id == member_id and loan.status == "open"), Decimal(0))
-    return Money(total, group.currency)
+    return int(total.scaleb(minor_unit(group.currency)))
 
 
 def _loan_row(cursor: Cursor, group: Group, loan: Loan, event: LedgerAggregate.Event) -> None:

@@ -20,7 +20,7 @@ from domain import group_events
 from domain.group import Group
 from domain.group_events import CycleSharedOut
 from domain.group_state import Loan
-from domain.ledger import LedgerAggregate
+from domain.ledger import LedgerAggregate, event_id_text
 from domain.postings import journal_entry
 from domain.union import Union
 from projections import group_rows, union_rows
@@ -155,7 +155,7 @@ def _journal(
     if entry is None:
         return
     book_id = text(event.originator_id)
-    entry_id = str(event.event_id)
+    entry_id = event_id_text(event)
     on = entry.on.isoformat()
     cursor.execute(
         "INSERT INTO rm_journal (entry_id, position, book_id, book_kind, union_id, on_date, "

@@ -9,6 +9,7 @@ import pytest
 
 from domain import group_events as ev
 from domain.books import GROUP_ACCOUNTS, Posting, cr, dr
+from domain.ledger import event_id_text
 from domain.money import Money
 from domain.postings import journal_entry
 from tests.domain.builders import (
@@ -178,3 +179,14 @@ def test_a_reversal_entry_uses_the_reversal_date() -> None:
     assert entry is not None and entry.on == meeting(4)
     assert list(entry.postings) == [cr("1000", ugx("300")), dr("4010", ugx("300"))]
     assert Money.zero("UGX") == group.income["4010"]
+
+
+def test_an_events_id_text_is_its_own_whichever_event_was_asked_about_before() -> None:
+    # `event_id_text` remembers the last event it was asked about: asked about events in
+    # any order, each gets its own id's text, and its journal entry names that id.
+    events = [event for event in events_of(busy_group()) if isinstance(event, ev.MoneyEvent)]
+    assert len(events) > 2
+    for event in [*events, events[0], events[-1], events[0], events[0]]:
+        assert event_id_text(event) == str(event.event_id)
+        entry = journal_entry(event)
+        assert entry is not None and entry.description.endswith(str(event.event_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from uuid import UUID
 
@@ -9,9 +10,10 @@ import pytest
 
 from domain import group_events as ev
 from projections.store import SqliteReadStore
-from tests.application.support import META, build_app, register_demo_group
+from tests.application.support import META, RULES, build_app, register_demo_group
 from tests.projections.support import fresh_projection
 from union_ledger.application import LedgerApplication
+from union_ledger.union_cases import ScheduleInput
 
 
 def day(month: int, day_of_month: int) -> date:
@@ -96,4 +98,32 @@ def test_the_passbook_runs_its_balances_line_by_line(
         ("2026-02-09", "share_purchase", 2000, 1, 6000, 3600),
         ("2026-02-09", "share_purchase", -2000, -1, 4000, 3600),  # the reversal
         ("2026-02-23", "exit", 400, -2, 0, 0),  # savings 4000 less the loan's 3600
+    ]
+
+
+def test_the_passbook_counts_cents_in_a_currency_with_them() -> None:
+    # KES has two decimals: savings and loan balances are counted in cents, as amounts are.
+    app = build_app({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    union_id = app.register_union(
+        code="NRB", name="NRB union", currency="KES",
+        schedule=ScheduleInput("annual", "120.00", 30), policy=None, meta=META).value.id
+    group_id = app.register_group(union_id, name="Umoja", enterprise="tailoring",
+                                  locality="Kibera", affiliated_on=day(1, 5), meta=META).value.id
+    wanjiru = app.join_member(group_id, name="Wanjiru", gender="female",
+                              joined_on=day(1, 5), meta=META).value.member_id
+    rules = replace(RULES, share_value="50.50", social_fund_contribution="10.00")
+    app.start_cycle(group_id, rules, started_on=day(1, 5), meta=META)
+    app.buy_shares(group_id, wanjiru, 3, on=day(1, 12), meta=META)
+    loan = lend(app, group_id, wanjiru, "100.25", 2, day(1, 19))
+    app.repay_loan(group_id, loan.loan_id, "20.05", on=day(2, 2), meta=META)
+    store = fresh_projection(app)
+    with store.transaction(readonly=True) as cursor:
+        lines = cursor.fetchall(
+            "SELECT kind, amount, shares, savings_balance, loan_balance FROM rm_statement "
+            "WHERE group_id = ? AND member_id = ? ORDER BY position, line",
+            (str(group_id), wanjiru))
+    assert lines == [
+        ("share_purchase", 15150, 3, 15150, 0),  # 3 × 50.50
+        ("loan_disbursed", 12030, 0, 15150, 12030),  # 100.25 + 10 % × 2 months = 120.30
+        ("loan_repaid", 2005, 0, 15150, 10025),
     ]
