@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from tests.support.persistence import drop_schema
+from union_ledger.application import LedgerApplication
 from union_ledger.bootstrap import build_application
 from union_ledger.readside import build_read_store
 from union_ledger.settings import load_settings, postgres_connection
@@ -68,6 +69,10 @@ def test_the_librarys_own_variables_reach_every_connection(
     monkeypatch.setenv("POSTGRES_SCHEMA", schema)
     monkeypatch.setenv("PGHOST", "/nonexistent")
     monkeypatch.setenv("PGDATABASE", "nonexistent")
+    # And as the library does, a variable under the application's prefix comes first.
+    database = postgres_connection(postgres_database)["POSTGRES_DBNAME"]
+    monkeypatch.setenv("POSTGRES_DBNAME", "nonexistent")
+    monkeypatch.setenv(f"{LedgerApplication.name.upper()}_POSTGRES_DBNAME", database)
     settings = load_settings(persistence="postgres")
     try:
         app = build_application(settings)
@@ -82,7 +87,6 @@ def test_the_librarys_own_variables_reach_every_connection(
         finally:
             store.close()
         assert row is not None
-        assert (row[0], row[1]) == (postgres_connection(postgres_database)["POSTGRES_DBNAME"],
-                                    schema)
+        assert (row[0], row[1]) == (database, schema)
     finally:
         drop_schema(postgres_database, schema)

@@ -39,7 +39,7 @@ def build_application(
         return LedgerApplication(env, snapshot_interval=settings.snapshot_interval, clock=clock)
     # The database and schema the library will use, whether named by the settings or by
     # the operator's own POSTGRES_* variables.
-    library = library_view(env)
+    library = library_view(env, LedgerApplication.name)
     with psycopg.connect(make_conninfo(**postgres_conninfo(library)), autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK_KEY,))
         try:
@@ -55,7 +55,7 @@ def build_application(
 def ensure_schema(env: dict[str, str], schema: str) -> None:
     """The library creates its tables inside POSTGRES_SCHEMA, but not the schema itself.
     `env` is an application's, read over the process's environment as the library does."""
-    conninfo = postgres_conninfo(library_view(env))
+    conninfo = postgres_conninfo(library_view(env, LedgerApplication.name))
     with psycopg.connect(make_conninfo(**conninfo), autocommit=True) as conn:
         _create_schema(conn, schema)
 

@@ -21,7 +21,7 @@ def build_read_store(settings: Settings) -> ReadStore:
         return SqliteReadStore(settings.sqlite_path)
     if settings.persistence == "memory":
         return SqliteReadStore(":memory:")
-    env = library_view(eventsourcing_env(settings))
+    env = library_view(eventsourcing_env(settings), LedgerApplication.name)
     apply_session_options()  # no JIT compilation of the read models' lookups either
     return PostgresReadStore(postgres_conninfo(env), env.get("POSTGRES_SCHEMA"))
 

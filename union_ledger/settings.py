@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from eventsourcing.utils import Environment
 from psycopg import ProgrammingError
 from psycopg.conninfo import conninfo_to_dict
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -171,10 +172,12 @@ def eventsourcing_env(
     return _postgres_env(settings, os.environ if environ is None else environ)
 
 
-def library_view(env: Mapping[str, str]) -> dict[str, str]:
-    """The variables an `Application` given `env` reads: `env` over the process's
-    environment, as the library merges them."""
-    return {**os.environ, **env}
+def library_view(env: Mapping[str, str], application_name: str) -> Environment:
+    """The variables an `Application` named `application_name` and given `env` reads:
+    `env` over the process's environment, as the library merges them, each looked up
+    under the application's name first (`LEDGERAPPLICATION_POSTGRES_HOST` before
+    `POSTGRES_HOST` for the ledger), as the library looks them up."""
+    return Environment(application_name, {**os.environ, **env})
 
 
 # libpq's connection parameters, from the library's POSTGRES_* variables of the same name.
@@ -188,7 +191,8 @@ def postgres_conninfo(env: Mapping[str, str]) -> dict[str, str]:
     read models, the projector's wake-up), from the variables the library's own pool
     connects with (`library_view`), so that all of them reach the same database. Unset or
     empty variables are left to libpq's defaults, as the library leaves them."""
-    params = {key: env[name] for key, name in CONNINFO_VARIABLES.items() if env.get(name)}
+    found = {key: env.get(name) for key, name in CONNINFO_VARIABLES.items()}
+    params = {key: value for key, value in found.items() if value}
     params["connect_timeout"] = env.get("POSTGRES_CONNECT_TIMEOUT") or "10"  # never hang
     return params
 
