@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import ClassVar, Literal
+from uuid import UUID
 
 ErrorKind = Literal["invalid", "conflict", "not_found"]
 
@@ -22,6 +23,20 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.details = details
+
+
+class HistoryNeeded(Exception):
+    """Not a refusal: a decision needs part of an aggregate's history that its snapshots
+    leave out (a group's closed cycles' entries, see `Group.Snapshot`).
+
+    The aggregate in hand was restored from such a snapshot; the application replays it
+    from its first event and makes the decision again (`LedgerCore.run`). Nothing was
+    recorded, and no client ever sees this.
+    """
+
+    def __init__(self, aggregate_id: UUID, what: str) -> None:
+        super().__init__(f"{what} of {aggregate_id} are not in memory")
+        self.aggregate_id = aggregate_id
 
 
 class InvariantViolation(RuntimeError):

@@ -194,19 +194,21 @@ def _ids(text: str) -> Iterator[str]:
 
 
 def close_entries(
-    entries: dict[str, EntryRecord], closed: ClosedEntries, shareout_on: date
+    entries: dict[str, EntryRecord], closed: ClosedEntries | None, shareout_on: date
 ) -> None:
     """Move the entries dated on or before a share-out out of the open cycle's records.
 
     A share-out closes its cycle: its entries can no longer be reversed (`reversal.py`),
-    so the group keeps only their dates, and its state (every snapshot, every cold load)
-    holds one cycle's records instead of its whole history's.
+    so the group keeps only their dates, and its state holds one cycle's records instead
+    of its whole history's. A group restored from a snapshot has no closed entries in
+    memory (`closed` None, see `Group.Snapshot`): these join them in the log alone.
     """
     moved = [(event_id, record.on, record.reversed_by)
              for event_id, record in entries.items() if record.on <= shareout_on]
     for event_id, _, _ in moved:
         del entries[event_id]
-    closed.add(moved)
+    if closed is not None:
+        closed.add(moved)
 
 
 def close_shares_by_day(cycle: Cycle) -> None:

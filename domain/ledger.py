@@ -71,6 +71,11 @@ class LedgerAggregate(Aggregate):
     class Created(Event, Aggregate.Created):
         pass
 
+    def left_out_of_snapshot(self) -> bool:
+        """Whether this state was restored from a snapshot that leaves part of the history
+        out (`Group.Snapshot`): a full state is then had by replaying the events."""
+        return False
+
     @classmethod
     def _register(
         cls,

@@ -32,17 +32,18 @@ SOCIAL_IN_KINDS = frozenset({"social_fund_contribution", "relief_received"})
 def check_reversal(group: Group, event_id: str, on: date) -> EntryRecord:
     """Return the record of the entry to reverse, or refuse with a typed error."""
     record = group.entries.get(event_id)
-    closed = group.closed_entries.get(event_id) if record is None else None
-    if closed is not None:
-        _refuse_closed(group, event_id, *closed)
     if record is None:
         kind = group.fixed_events.get(event_id)
-        if kind is None:
-            raise errors.EventNotFound(f"event {event_id} is not an entry of this group")
-        raise errors.NotReversible(
-            f"a {kind.replace('_', ' ')} cannot be reversed; book a new entry instead",
-            event_id=event_id,
-        )
+        if kind is not None:
+            raise errors.NotReversible(
+                f"a {kind.replace('_', ' ')} cannot be reversed; book a new entry instead",
+                event_id=event_id,
+            )
+        # Entries and fixed events are apart: only an entry can be a closed one.
+        closed = group.closed_entry(event_id)
+        if closed is not None:
+            _refuse_closed(group, event_id, *closed)
+        raise errors.EventNotFound(f"event {event_id} is not an entry of this group")
     if record.reversed_by is not None:
         raise errors.AlreadyReversed(
             f"event {event_id} was already reversed by {record.reversed_by}", event_id=event_id

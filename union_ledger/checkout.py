@@ -50,9 +50,11 @@ class Borrowed:
 
 @dataclass
 class Attempt:
-    """What one attempt of one command has borrowed, given back when it ends."""
+    """What one attempt of one command has borrowed, given back when it ends; `replay`:
+    the aggregates it must rebuild from their first event, not from a snapshot."""
 
     borrowed: list[Borrowed] = field(default_factory=list)
+    replay: frozenset[UUID] = frozenset()
 
 
 def fold(aggregate: Any, events: Iterable[Any]) -> Any:
@@ -78,7 +80,9 @@ class Checkouts:
         """The aggregate, up to date and for this attempt alone (None when not found)."""
         entry, cached = self._take(aggregate_id)
         attempt.borrowed.append(entry)
-        if cached is not None:
+        if aggregate_id in attempt.replay:
+            entry.aggregate = self.replay(aggregate_id)
+        elif cached is not None:
             newer = self.repository.event_store.get(aggregate_id, gt=cached.version)
             entry.aggregate = fold(cached, newer)
         else:
@@ -130,6 +134,11 @@ class Checkouts:
         after = snapshots[0].originator_version if snapshots else None
         events = self.repository.event_store.get(aggregate_id, gt=after)
         return fold(fold(None, snapshots), events)
+
+    def replay(self, aggregate_id: UUID) -> Any:
+        """The aggregate from its first event, with every part of its history that its
+        snapshots leave out (None: unknown)."""
+        return fold(None, self.repository.event_store.get(aggregate_id))
 
     def give_back(self, attempt: Attempt, *, saved: bool) -> None:
         """End an attempt: what it saved returns to the cache, anything else is dropped."""

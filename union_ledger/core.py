@@ -161,12 +161,16 @@ class LedgerCore(Application[UUID]):
         """Decide and save as one transaction, retrying a bounded number of times when
         another writer saved the same aggregate first (the decision is re-made on fresh
         state, so its rules are checked again). Under `saving_with`, its extra aggregates
-        join the same save."""
+        join the same save.
+
+        A decision that needs history an aggregate's snapshot left out (`HistoryNeeded`)
+        is made again at once on that aggregate replayed from its first event."""
         with_extra = _SAVE_WITH.get()
+        replayed: set[UUID] = set()
         for attempt_number in range(RETRIES_MAX):
-            attempt = Attempt()
+            attempt = Attempt(replay=frozenset(replayed))
             token = _ATTEMPT.set(attempt)
-            saved = False
+            saved = history_needed = False
             try:
                 if with_extra is not None:
                     with_extra.check()
@@ -177,6 +181,11 @@ class LedgerCore(Application[UUID]):
                     saved = True
                 except RecordConflictError:
                     self.conflicts_retried += 1
+            except errors.HistoryNeeded as needed:
+                errors.invariant(needed.aggregate_id not in replayed,
+                                 f"{needed} after a replay from the first event")
+                replayed.add(needed.aggregate_id)
+                history_needed = True
             finally:
                 _ATTEMPT.reset(token)
                 self.checkouts.give_back(attempt, saved=saved)
@@ -184,7 +193,8 @@ class LedgerCore(Application[UUID]):
                 self.events_written += len(recordings)
                 position = recordings[-1].notification.id if recordings else self.position()
                 return Outcome(value, position)
-            time.sleep(RETRY_BACKOFF_S * (2**attempt_number) * random.random())
+            if not history_needed:
+                time.sleep(RETRY_BACKOFF_S * (2**attempt_number) * random.random())
         raise errors.ConcurrencyConflict(
             f"the records changed under {RETRIES_MAX} attempts in a row; try again"
         )

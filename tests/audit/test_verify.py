@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from domain.canonical import canonical_value
 from domain.group import Group
-from tests.application.support import META, TODAY, build_app, register_demo_group
+from tests.application.support import META, RULES, TODAY, build_app, register_demo_group
 from tests.support.tamper import delete_event, edit_event, run_sql
 from union_ledger.application import LedgerApplication
 from union_ledger.audit import end_of_day, state_at, verify
+from union_ledger.checkout import fold
 from union_ledger.checkpoints import CheckpointInvalid, check_against, make_checkpoint
 
 KEY = b"checkpoint-key-kept-outside-the-database"
@@ -142,3 +145,29 @@ def test_state_at_a_version_and_at_a_moment(app: LedgerApplication) -> None:
     before = state_at(app, group_id, moment=end_of_day(date(2020, 1, 1)))
     assert before is None
     assert state_at(app, group_id, moment=end_of_day(date(2099, 1, 1))) is not None
+
+
+def test_state_at_holds_what_the_snapshot_left_out(database_env: dict[str, str]) -> None:
+    """A group's snapshots leave its closed cycles' entries out; the auditor's state at a
+    version after a share-out still holds them, as replaying the events gives them."""
+    app = build_app(database_env, snapshot_interval=5)
+    try:
+        group_id = _history(app)
+        app.share_out(group_id, on=date(2026, 3, 2), meta=META)
+        app.start_cycle(group_id, RULES, started_on=date(2026, 3, 9), meta=META)
+        group = app.load_group(group_id)
+        for week in range(6):
+            app.buy_shares(group_id, group.active_members()[0].member_id, 1,
+                           on=date(2026, 3, 9) + timedelta(weeks=week), meta=META)
+        assert app.snapshots is not None
+        latest: Any = next(iter(app.snapshots.get(group_id, desc=True, limit=1)))
+        assert latest.state["closed_entries"] is None  # left out of the snapshot itself
+        replayed: Any = fold(None, app.events.get(group_id))
+        assert replayed.closed_entries  # the first cycle's purchases and earnings
+        for version in (latest.originator_version, replayed.version):
+            found = state_at(app, group_id, version=version)
+            assert found is not None
+            assert found.version == version
+            assert found.state["closed_entries"] == canonical_value(replayed.closed_entries)
+    finally:
+        app.close()

@@ -136,6 +136,7 @@ def test_a_reversed_entry_keeps_the_payload_its_hash_was_computed_from() -> None
     # The group's own record is marked; once its cycle closed, only its date and reverser
     # are kept.
     record = group.entries.get(reversed_id)
+    assert group.closed_entries is not None
     closed = group.closed_entries.get(reversed_id)
     marked = record.reversed_by if record else closed[1] if closed else None
     assert marked == str(reversal.event_id)

@@ -275,6 +275,7 @@ def test_a_share_out_keeps_only_the_dates_and_reversers_of_its_cycle_entries() -
     open_entries = set(group.entries)
     group.share_out(on=ENTRY_DAY, meta=META, today=TODAY)
     assert group.entries == {}
+    assert group.closed_entries is not None  # replayed: every one
     assert set(group.closed_entries) == open_entries
     assert len(group.closed_entries) == len(open_entries)
     assert group.closed_entries.get(str(fine.event_id)) == (ENTRY_DAY.isoformat(), None)

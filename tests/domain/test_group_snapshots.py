@@ -1,18 +1,20 @@
-"""A group's snapshots: version 3 keeps the open cycle's entry records and loans, and only
-packed ids of the closed cycles' entries; version-1 and version-2 snapshots load into the
-state replay gives."""
+"""A group's snapshots: version 4 keeps the open cycle's entry records and loans and leaves
+the closed cycles' entries out (version 3 kept their ids packed); version-1 to version-3
+snapshots load into the state replay gives."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from eventsourcing.domain import Snapshot
 
 from domain import group_events
+from domain.errors import HistoryNeeded
 from domain.group import Group
-from domain.group_state import EntryRecord
+from domain.group_state import ClosedEntries, EntryRecord
 from domain.ledger import LedgerAggregate
 from tests.domain.builders import (
     AT,
@@ -94,6 +96,7 @@ def app() -> Any:
 def test_replay_keeps_only_the_open_cycle_entries_and_loans() -> None:
     events, first_cycle = history()
     group = replay(events)
+    assert group.closed_entries is not None
     assert set(group.closed_entries) == first_cycle
     assert len(group.entries) == 2  # the next cycle's share purchase and loan
     assert not first_cycle & set(group.entries)
@@ -134,16 +137,22 @@ def test_an_older_snapshot_loads_into_the_state_replay_gives(
     assert public_state(again) == public_state(restored)
 
 
-def test_version_3_snapshots_round_trip(app: LedgerApplication) -> None:
+def test_version_3_snapshots_round_trip(
+    monkeypatch: pytest.MonkeyPatch, app: LedgerApplication
+) -> None:
+    """Version 3 kept the closed entries, packed: such a snapshot still loads with them."""
     events, first_cycle = history()
     group = replay(events)
-    snapshot = Snapshot.take(group)
+    with monkeypatch.context() as before:
+        before.setattr(Group, "class_version", 3)
+        snapshot = Snapshot.take(group)  # the library's: every attribute as it is
     assert snapshot.state["class_version"] == 3
     stored = app.mapper.to_stored_event(snapshot)
     assert b"closed_entries_v4" in stored.state
     as_text = [event_id for event_id in first_cycle if event_id.encode() in stored.state]
     # Only the reversed fine (beside its reverser) and the SYE deposit (the transfer's
     # entry) are named as text; the rest are packed.
+    assert group.closed_entries is not None
     named = set(group.closed_entries.reversed_by) | set(group.transfers.values())
     assert len(as_text) == 2
     assert set(as_text) == named & first_cycle
@@ -152,7 +161,81 @@ def test_version_3_snapshots_round_trip(app: LedgerApplication) -> None:
     restored = loaded.mutate(None)
     assert isinstance(restored, Group)
     assert public_state(restored) == public_state(group)
-    assert set(restored.closed_entries) == first_cycle
+    assert set(restored.closed_entries or ()) == first_cycle
+
+
+def without_closed_entries(group: Group) -> dict[str, Any]:
+    return {k: v for k, v in public_state(group).items() if k != "closed_entries"}
+
+
+def restored_from(app: LedgerApplication, snapshot: Snapshot) -> Group:
+    loaded = app.mapper.to_domain_event(app.mapper.to_stored_event(snapshot))
+    assert isinstance(loaded, Snapshot)
+    restored = loaded.mutate(None)
+    assert isinstance(restored, Group)
+    return restored
+
+
+def test_version_4_snapshots_leave_the_closed_entries_out(app: LedgerApplication) -> None:
+    events, first_cycle = history()
+    group = replay(events)
+    snapshot = Group.Snapshot.take(group)
+    assert snapshot.state["class_version"] == 4
+    assert snapshot.state["closed_entries"] is None
+    assert group.closed_entries is not None  # the group itself keeps them
+    assert set(group.closed_entries) == first_cycle
+    stored = app.mapper.to_stored_event(snapshot)
+    assert b"closed_entries_v4" not in stored.state
+    assert len(stored.state) < len(app.mapper.to_stored_event(Snapshot.take(group)).state)
+    restored = restored_from(app, snapshot)
+    assert restored.closed_entries is None
+    assert without_closed_entries(restored) == without_closed_entries(group)
+
+
+def test_a_restored_group_needs_its_history_only_to_refuse_a_closed_entry(
+    app: LedgerApplication,
+) -> None:
+    events, first_cycle = history()
+    restored = restored_from(app, Group.Snapshot.take(replay(events)))
+    day: dict[str, Any] = {"on": meeting(4), "meta": META, "today": TODAY}
+    for event_id in [*first_cycle, str(uuid4())]:  # closed, or unknown: only history tells
+        with pytest.raises(HistoryNeeded) as needed:
+            restored.reverse(event_id, "wrong member", **day)
+        assert needed.value.aggregate_id == restored.id
+        assert not restored.pending_events
+    share_out = next(e for e in events if isinstance(e, group_events.CycleSharedOut))
+    assert_refused(restored, "not_reversible", lambda: restored.reverse(
+        str(share_out.event_id), "wrong day", **day), "cannot be reversed")
+    open_loan = next(event_id for event_id, record in restored.entries.items()
+                     if record.kind == "loan_disbursed")
+    reversal = restored.reverse(open_loan, "wrong member", **day)
+    assert reversal.reversed_event_id == open_loan
+
+
+def test_a_restored_group_sharing_out_again_leaves_its_new_closed_entries_to_the_log(
+    app: LedgerApplication,
+) -> None:
+    events, _ = history()
+    group = replay(events)
+    restored = restored_from(app, Group.Snapshot.take(group))
+    share_out = group.share_out(on=meeting(6), meta=META, today=TODAY)
+    share_out.mutate(restored)  # the same event, as a load after it would apply it
+    assert restored.closed_entries is None
+    assert not restored.entries and not group.entries
+    assert without_closed_entries(restored) == without_closed_entries(group)
+
+
+def test_a_group_that_never_shared_out_keeps_its_empty_closed_entries(
+    app: LedgerApplication,
+) -> None:
+    builder = GroupBuilder().members("amina", "bosco").on(CYCLE_START).cycle()
+    builder.on(meeting(1)).shares("amina", 5)
+    snapshot = Group.Snapshot.take(builder.group)
+    assert snapshot.state["closed_entries"] == ClosedEntries()
+    restored = restored_from(app, snapshot)
+    assert restored.closed_entry(str(uuid4())) is None  # nothing to replay for
+    assert_refused(restored, "event_not_found", lambda: restored.reverse(
+        str(uuid4()), "typo", on=meeting(1), meta=META, today=TODAY), "not an entry")
 
 
 def test_a_closed_cycles_loans_keep_their_ids_and_refusals() -> None:
