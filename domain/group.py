@@ -21,6 +21,7 @@ from domain.group_state import (
     ClosedEntries,
     Cycle,
     EntryRecord,
+    EntryTable,
     ExitSettlement,
     Loan,
     Member,
@@ -50,7 +51,7 @@ class Group(LedgerAggregate):
     class_version = 4
 
     class Snapshot(LibrarySnapshot):
-        """A group's state without its closed cycles' entries.
+        """A group's state without its closed cycles' entries, its open ones as one table.
 
         Those are only read when a reversal names an entry that is not in the open cycle
         (to refuse it with its reason), yet after a few cycles they are most of the state
@@ -59,14 +60,26 @@ class Group(LedgerAggregate):
         are any; a group restored from it holds `closed_entries` None, and a reversal that
         needs them raises `HistoryNeeded`, on which the application replays the group from
         its first event, which rebuilds them, and decides again.
+
+        The open cycle's entries go in as one `EntryTable` (stored column by column, read
+        back as the group's dict), not as one stored value per record.
         """
 
         @classmethod
         def take(cls, aggregate: Any) -> Self:
             snapshot = super().take(aggregate)
-            if snapshot.state.get("closed_entries"):  # the state is a copy of vars()
-                snapshot.state["closed_entries"] = None
+            state = snapshot.state  # a copy of the group's vars()
+            if state.get("closed_entries"):
+                state["closed_entries"] = None
+            state["entries"] = EntryTable(state["entries"])  # stored column by column
             return snapshot
+
+        def mutate(self, _: None) -> Any:
+            group = super().mutate(_)
+            entries = vars(group).get("entries")
+            if isinstance(entries, EntryTable):  # a snapshot restored without being stored
+                vars(group)["entries"] = entries.entries
+            return group
 
     @staticmethod
     def upcast_v3_v4(state: dict[str, object]) -> None:

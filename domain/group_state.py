@@ -174,6 +174,31 @@ class ClosedEntries:
         return f"ClosedEntries({len(self)} entries, {len(self.reversed_by)} reversed)"
 
 
+class EntryTable:
+    """A group's open entries as one value of its snapshot (`Group.Snapshot`).
+
+    A 52-week group holds thousands of entry records, each written and read as a value of
+    its own (one encoder call and one decoder call apiece). Wrapped in this, the snapshot
+    stores them column by column (`union_ledger/transcodings.py`) and reads them back
+    into the dict the group holds.
+    """
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: dict[str, EntryRecord]) -> None:
+        self.entries = entries
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EntryTable):
+            return NotImplemented
+        return self.entries == other.entries
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"EntryTable({len(self.entries)} entries)"
+
+
 def pack_ids(ids: bytes) -> str:
     """Ids' bytes end to end, as the base64 text `ClosedEntries.by_day` keeps."""
     return b64encode(ids).decode("ascii")

@@ -15,15 +15,26 @@ from eventsourcing.persistence import (
     TranscodingNotRegisteredError,
     UUIDAsHex,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.errors import InvalidAmount, UnknownCurrency
-from domain.group_state import ClosedEntries, EntryRecord, Loan, pack_ids, unpack_ids
+from domain.group_state import (
+    ClosedEntries,
+    EntryRecord,
+    EntryTable,
+    Loan,
+    pack_ids,
+    unpack_ids,
+)
 from domain.money import Money
 from union_ledger import transcodings
+from union_ledger.fast_json import FastJSONTranscoder
 from union_ledger.transcodings import (
     ClosedEntriesAsHex,
     DataclassAsDict,
     DateAsISO,
+    EntryTableAsColumns,
     MoneyAsDict,
     dataclass_transcoding_name,
     register_all,
@@ -190,6 +201,68 @@ def test_registering_twice_keeps_the_compact_entry_records() -> None:
     register_all(transcoder, [EntryRecord])
     assert round_trip(transcoder, [FULL_RECORD]) == [FULL_RECORD]
     assert b"entry_record_v2" in transcoder.encode([FULL_RECORD])
+
+
+MINOR_UNITS = {"UGX": 0, "KES": 2, "BHD": 3}
+
+
+@st.composite
+def entry_records(draw: st.DrawFn) -> EntryRecord:
+    """Any record a group could hold: every optional field present or not."""
+    currency = draw(st.sampled_from(sorted(MINOR_UNITS)))
+
+    def money() -> Money:
+        minor = draw(st.integers(min_value=-10**12, max_value=10**12))
+        return Money.of(Decimal(minor).scaleb(-MINOR_UNITS[currency]), currency)
+
+    def text() -> str | None:
+        return draw(st.none() | st.text(min_size=1, max_size=8))
+
+    return EntryRecord(
+        kind=draw(st.sampled_from(["share_purchase", "loan_repaid", "fine", "sye_deposit"])),
+        on=draw(st.dates()), amount=money(), member_id=text(), loan_id=text(),
+        shares=draw(st.integers(min_value=0, max_value=100)),
+        charge=money() if draw(st.booleans()) else None,
+        principal=money() if draw(st.booleans()) else None,
+        transfer_id=text(), hazard_id=text(), period=text(),
+        cycle_number=draw(st.none() | st.integers(min_value=1, max_value=99)),
+        reversed_by=text())
+
+
+@settings(max_examples=200)
+@given(st.dictionaries(st.text(min_size=1, max_size=12), entry_records(), max_size=12))
+def test_an_entry_table_decodes_into_the_records_it_holds(
+    entries: dict[str, EntryRecord],
+) -> None:
+    for transcoder in (make_transcoder(EntryRecord), FastJSONTranscoder()):
+        if isinstance(transcoder, FastJSONTranscoder):
+            register_all(transcoder, (EntryRecord,))
+        encoded = transcoder.encode({"entries": EntryTable(entries)})
+        assert b"entry_table_v1" in encoded
+        assert b"entry_record_v2" not in encoded  # one value, not one per record
+        decoded = transcoder.decode(encoded)
+        assert decoded == {"entries": entries}
+        assert list(decoded["entries"]) == list(entries)  # in the group's order
+
+
+def test_an_entry_table_writes_null_for_a_field_no_record_uses() -> None:
+    columns = EntryTableAsColumns().encode(EntryTable({"a": BARE_RECORD, "b": BARE_RECORD}))
+    assert columns["kind"] == ["fine", "fine"]
+    assert columns["shares"] == [0, 0]
+    unused = {name for name, values in columns.items() if values is None}
+    assert unused == {"member_id", "loan_id", "charge", "principal", "transfer_id",
+                      "hazard_id", "period", "cycle_number", "reversed_by"}
+    full = EntryTableAsColumns().encode(EntryTable({"a": BARE_RECORD, "b": FULL_RECORD}))
+    assert all(values is not None for values in full.values())
+    assert full["reversed_by"] == [None, "e-5"]
+
+
+def test_an_entry_table_refuses_columns_of_unequal_lengths() -> None:
+    columns = EntryTableAsColumns().encode(EntryTable({"a": FULL_RECORD, "b": BARE_RECORD}))
+    assert columns["kind"] is not None
+    columns["kind"] = columns["kind"][:1]
+    with pytest.raises(ValueError, match="zip"):
+        EntryTableAsColumns().decode(columns)
 
 
 LOAN = Loan(

@@ -9,7 +9,14 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from domain.group_state import ClosedEntries, EntryRecord, Loan, pack_ids, unpack_ids
+from domain.group_state import (
+    ClosedEntries,
+    EntryRecord,
+    EntryTable,
+    Loan,
+    pack_ids,
+    unpack_ids,
+)
 from domain.money import Money
 from union_ledger.fast_json import PlainOutput
 
@@ -126,6 +133,63 @@ class EntryRecordAsList(PlainOutput, Transcoding):
             transfer_id, hazard_id, period, cycle_number, reversed_by)
 
 
+class EntryTableAsColumns(PlainOutput, Transcoding):
+    """A group's open entries (`EntryTable`) as one value: their ids and each field's
+    values side by side, a field no record uses as null; decoded into the dict of records.
+
+    As one list per record (`EntryRecordAsList`), a 52-week snapshot's thousands of
+    records each cost a call of the encoder's hook and of the decoder's, and a JSON object
+    around each list. Snapshots written before it (records one by one) still decode.
+    """
+
+    type = EntryTable
+    name = "entry_table_v1"
+    FIELDS = ("kind", "on", "amount", "currency", "member_id", "loan_id", "shares", "charge",
+              "principal", "transfer_id", "hazard_id", "period", "cycle_number",
+              "reversed_by")
+
+    def encode(self, obj: EntryTable) -> dict[str, list[Any] | None]:
+        records = obj.entries.values()
+        columns: dict[str, list[Any] | None] = {
+            "id": list(obj.entries),
+            "kind": [r.kind for r in records],
+            "on": [r.on.isoformat() for r in records],
+            "amount": [str(r.amount.amount) for r in records],
+            "currency": [r.amount.currency for r in records],
+            "member_id": _column([r.member_id for r in records]),
+            "loan_id": _column([r.loan_id for r in records]),
+            "shares": [r.shares for r in records],
+            "charge": _column([_amount(r.charge) for r in records]),
+            "principal": _column([_amount(r.principal) for r in records]),
+            "transfer_id": _column([r.transfer_id for r in records]),
+            "hazard_id": _column([r.hazard_id for r in records]),
+            "period": _column([r.period for r in records]),
+            "cycle_number": _column([r.cycle_number for r in records]),
+            "reversed_by": _column([r.reversed_by for r in records]),
+        }
+        return columns
+
+    def decode(self, data: dict[str, list[Any] | None]) -> dict[str, EntryRecord]:
+        ids = data["id"] or []
+        unused = [None] * len(ids)
+        columns = [unused if data[field] is None else data[field] for field in self.FIELDS]
+        entries: dict[str, EntryRecord] = {}
+        rows: Iterable[tuple[Any, ...]] = zip(ids, *columns, strict=True)
+        for row in rows:
+            (event_id, kind, on, amount, currency, member_id, loan_id, shares, charge,
+             principal, transfer_id, hazard_id, period, cycle_number, reversed_by) = row
+            entries[event_id] = EntryRecord(
+                kind, stored_date(on), stored_money(amount, currency), member_id, loan_id,
+                shares, _money(charge, currency), _money(principal, currency), transfer_id,
+                hazard_id, period, cycle_number, reversed_by)
+        return entries
+
+
+def _column(values: list[Any]) -> list[Any] | None:
+    """A field's values, or None when no record has one."""
+    return values if any(value is not None for value in values) else None
+
+
 class LoanAsList(PlainOutput, Transcoding):
     """A group's loan as one flat list of JSON values, its amounts in its currency.
 
@@ -205,8 +269,9 @@ def dataclass_transcoding_name(cls: type) -> str:
 
 
 def register_all(transcoder: JSONTranscoder, extra_dataclasses: Iterable[type] = ()) -> None:
-    """Register date, Money, a group's closed entries and one `DataclassAsDict` per given
-    dataclass type (the flat list form of those in `LIST_FORMS`).
+    """Register date, Money, a group's closed entries, its table of open entries and one
+    `DataclassAsDict` per given dataclass type (the flat list form of those in
+    `LIST_FORMS`).
 
     The library's defaults (UUID, Decimal, datetime) are registered by the Application.
     """
@@ -214,6 +279,7 @@ def register_all(transcoder: JSONTranscoder, extra_dataclasses: Iterable[type] =
     transcoder.register(MoneyAsDict())
     transcoder.register(ClosedEntriesAsHex())  # decodes older snapshots
     transcoder.register(ClosedEntriesAsDict())  # registered last: encodes
+    transcoder.register(EntryTableAsColumns())
     extra_dataclasses = tuple(extra_dataclasses)
     for cls in extra_dataclasses:
         name = dataclass_transcoding_name(cls)

@@ -186,6 +186,8 @@ def test_version_4_snapshots_leave_the_closed_entries_out(app: LedgerApplication
     assert set(group.closed_entries) == first_cycle
     stored = app.mapper.to_stored_event(snapshot)
     assert b"closed_entries_v4" not in stored.state
+    assert b"entry_table_v1" in stored.state  # the open entries as one table
+    assert b"entry_record_v2" not in stored.state
     assert len(stored.state) < len(app.mapper.to_stored_event(Snapshot.take(group)).state)
     restored = restored_from(app, snapshot)
     assert restored.closed_entries is None
