@@ -150,17 +150,21 @@ class EntryTableAsColumns(PlainOutput, Transcoding):
 
     def encode(self, obj: EntryTable) -> dict[str, list[Any] | None]:
         records = obj.entries.values()
+        # A few dates recur through a cycle's records: each is written as text once.
+        days = {day: day.isoformat() for day in {r.on for r in records}}
         columns: dict[str, list[Any] | None] = {
             "id": list(obj.entries),
             "kind": [r.kind for r in records],
-            "on": [r.on.isoformat() for r in records],
+            "on": [days[r.on] for r in records],
             "amount": [str(r.amount.amount) for r in records],
             "currency": [r.amount.currency for r in records],
             "member_id": _column([r.member_id for r in records]),
             "loan_id": _column([r.loan_id for r in records]),
             "shares": [r.shares for r in records],
-            "charge": _column([_amount(r.charge) for r in records]),
-            "principal": _column([_amount(r.principal) for r in records]),
+            "charge": _column([None if r.charge is None else str(r.charge.amount)
+                               for r in records]),
+            "principal": _column([None if r.principal is None else str(r.principal.amount)
+                                  for r in records]),
             "transfer_id": _column([r.transfer_id for r in records]),
             "hazard_id": _column([r.hazard_id for r in records]),
             "period": _column([r.period for r in records]),
@@ -187,7 +191,7 @@ class EntryTableAsColumns(PlainOutput, Transcoding):
 
 def _column(values: list[Any]) -> list[Any] | None:
     """A field's values, or None when no record has one."""
-    return values if any(value is not None for value in values) else None
+    return None if values.count(None) == len(values) else values
 
 
 class LoanAsList(PlainOutput, Transcoding):
