@@ -53,13 +53,13 @@ class Group(LedgerAggregate):
     class Snapshot(LibrarySnapshot):
         """A group's state without its closed cycles' entries, its open ones as one table.
 
-        Those are only read when a reversal names an entry that is not in the open cycle
-        (to refuse it with its reason), yet after a few cycles they are most of the state
-        (the bench's group of 10,000 events: 202 kB of a 371 kB state), written with every
-        snapshot and read back with every cold load. A snapshot leaves them out when there
-        are any; a group restored from it holds `closed_entries` None, and a reversal that
-        needs them raises `HistoryNeeded`, on which the application replays the group from
-        its first event, which rebuilds them, and decides again.
+        The closed entries are only read when a reversal names an entry outside the open
+        cycle (to refuse it with its reason), yet after a few cycles they are most of the
+        state (the bench's group of 10,000 events: 202 kB of a 371 kB state), written with
+        every snapshot and read back with every cold load. A snapshot leaves them out when
+        there are any; a group restored from it holds `closed_entries` None, and a reversal
+        that needs them raises `HistoryNeeded`, on which the application replays the group
+        from its first event, which rebuilds them, and decides again.
 
         The open cycle's entries go in as one `EntryTable` (stored column by column, read
         back as the group's dict), not as one stored value per record.
