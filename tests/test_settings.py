@@ -26,7 +26,7 @@ def test_defaults_are_an_embedded_sqlite_file() -> None:
     settings = load_settings()
     assert settings.persistence == "sqlite"
     assert settings.sqlite_path == Path("var/union-ledger.sqlite3")
-    assert settings.snapshot_interval == 100
+    assert settings.snapshot_interval == 50
     assert settings.environment == "development"
 
 

@@ -25,6 +25,7 @@ from union_ledger.checkout import Attempt, Checkouts
 from union_ledger.fast_json import FastJSONTranscoder
 from union_ledger.pg_session import apply_session_options
 from union_ledger.pre_ping import ping_when_idle
+from union_ledger.settings import SNAPSHOT_INTERVAL_DEFAULT
 from union_ledger.snapshot_spacing import snapshot_due
 from union_ledger.state_compression import compress_states_with_lz4
 from union_ledger.statements import render_statements_once
@@ -35,7 +36,6 @@ A = TypeVar("A", bound=LedgerAggregate)
 
 RETRIES_MAX = 8
 RETRY_BACKOFF_S = 0.01
-SNAPSHOT_INTERVAL_DEFAULT = 100
 # Aggregates each process keeps loaded. More groups than this cycling through one process
 # (weekly meetings of every group in turn) miss the cache every time and are rebuilt from
 # their snapshots: an operator raises it with the library's own variable.

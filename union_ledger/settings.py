@@ -52,6 +52,14 @@ POSTGRES_TUNING: dict[str, str] = {
 }
 
 
+# Events between a small aggregate's snapshots (more for a large state: see
+# snapshot_spacing.py). A cold load decodes the latest snapshot and replays the events
+# after it; since a group's snapshot leaves its closed entries out and holds its open
+# ones as one table, a state of about a thousand records decodes in about the time 50
+# events take to replay (docs/PERFORMANCE.md), so 50 keeps the replay within the decode.
+SNAPSHOT_INTERVAL_DEFAULT = 50
+
+
 class Settings(BaseSettings):
     """Every setting of a union-ledger process. Build it with `load_settings`."""
 
@@ -63,7 +71,7 @@ class Settings(BaseSettings):
     sqlite_path: Path = Path("var/union-ledger.sqlite3")
     postgres_url: str | None = Field(default=None, repr=False)
     postgres_schema: str | None = None
-    snapshot_interval: int = Field(default=100, ge=2)
+    snapshot_interval: int = Field(default=SNAPSHOT_INTERVAL_DEFAULT, ge=2)
     admin_key: SecretStr | None = None
     environment: DeploymentEnvironment = "development"
     # --- HTTP API: limits on everything a client sends or waits for ---
