@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import orjson
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -130,5 +131,15 @@ def _body(model: BaseModel) -> dict[str, Any]:
     return body
 
 
+class WrittenResponse(JSONResponse):
+    """A write's answer, rendered by orjson: its body is `model_dump(mode="json")` output
+    (strings, integers, booleans, nulls, lists and dicts of them) plus the position, which
+    orjson writes as the standard library's encoder would, compact and in UTF-8, at a
+    fraction of the cost for a meeting sheet's 75 results."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
 def _answer(status_code: int, body: dict[str, Any], position: int) -> JSONResponse:
-    return JSONResponse({**body, "position": position}, status_code=status_code)
+    return WrittenResponse({**body, "position": position}, status_code=status_code)
