@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -11,19 +12,12 @@ from api.deps import GuardedRoute, Recorder
 from api.pagination import invalid_parameter
 from api.schemas.common import WRITE_PROBLEMS
 from api.schemas.money import (
-    ContributionEntry,
-    FineEntry,
-    GrantEntry,
-    LoanEntry,
     MeetingEntryIn,
     MeetingIn,
     MeetingRecordedOut,
     MeetingResult,
-    RepaymentEntry,
     ReversalIn,
     ReversalOut,
-    ShareEntry,
-    WriteOffEntry,
 )
 from domain import group_events as ev
 from domain.ledger import LedgerAggregate
@@ -33,21 +27,19 @@ from union_ledger.group_cases import MeetingEntry, MeetingRecorded
 router = APIRouter(route_class=GuardedRoute, tags=["money"], responses=WRITE_PROBLEMS)
 
 
+# The request's id fields the application takes as the domain's text.
+_TEXT_IDS = frozenset({"member_id", "loan_id"})
+
+
 def meeting_entry(entry: MeetingEntryIn) -> MeetingEntry:
-    """The application's meeting line for one request entry (ids as the domain's text)."""
-    member = str(entry.member_id) if not isinstance(
-        entry, RepaymentEntry | WriteOffEntry) else None
-    loan = str(entry.loan_id) if isinstance(entry, RepaymentEntry | WriteOffEntry) else None
-    return MeetingEntry(
-        type=entry.type, member_id=member, loan_id=loan,
-        shares=entry.shares if isinstance(entry, ShareEntry) else None,
-        amount=entry.amount if isinstance(
-            entry, ContributionEntry | GrantEntry | RepaymentEntry | FineEntry) else None,
-        principal=entry.principal if isinstance(entry, LoanEntry) else None,
-        term_months=entry.term_months if isinstance(entry, LoanEntry) else None,
-        reason=entry.reason if isinstance(entry, GrantEntry | FineEntry | WriteOffEntry)
-        else None,
-    )
+    """The application's meeting line for one request entry (ids as the domain's text).
+
+    Each entry model's fields are named as the line's (`tests/api/test_meeting_entries.py`
+    checks every model), and a request entry has no others (unknown fields are refused).
+    """
+    values: dict[str, Any] = {name: str(value) if name in _TEXT_IDS else value
+                              for name, value in entry.__dict__.items()}
+    return MeetingEntry(**values)
 
 
 def meeting_result(index: int, kind: str, event: ev.MoneyEvent) -> MeetingResult:
