@@ -29,10 +29,10 @@ def test_a_twin_that_loses_the_race_answers_from_the_record(
     path = f"/v1/groups/{world.group_id}/enterprise-earnings"
     first = api.call("POST", path, earnings(), keyed("race-1"))
     stored = event_store_bytes(api.runtime.app)
-    # The twin does not see the record when it starts, nor before its first attempt:
-    # its save conflicts on the record's id, and the retry finds the record.
+    # The twin does not see the record before its first attempt: its save conflicts on
+    # the record's id, and the retry finds the record.
     real_find = api.runtime.app.find
-    misses = {"left": 2}
+    misses = {"left": 1}
 
     def late_find(aggregate_id: Any, cls: Any) -> Any:
         if cls is IdempotencyRecord and misses["left"] > 0:
@@ -126,3 +126,39 @@ def test_only_a_write_with_an_idempotency_key_is_fingerprinted(
     assert (first.status_code, again.status_code, other.status_code) == (201, 201, 409)
     assert again.json()["id"] == first.json()["id"]
     assert fingerprinted == [path] * 3
+
+
+def test_a_keyed_write_looks_its_record_up_once(
+    api: Api, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One look before the one attempt a write needs; its replay needs one look too."""
+    path = f"/v1/groups/{world.group_id}/enterprise-earnings"
+    real_find = api.runtime.app.find
+    looks: list[Any] = []
+
+    def counting_find(aggregate_id: Any, cls: Any) -> Any:
+        if cls is IdempotencyRecord:
+            looks.append(aggregate_id)
+        return real_find(aggregate_id, cls)
+
+    monkeypatch.setattr(api.runtime.app, "find", counting_find)
+    first = api.call("POST", path, earnings(), keyed("once-looked"))
+    assert first.status_code == 201
+    assert len(looks) == 1
+    again = api.call("POST", path, earnings(), keyed("once-looked"))
+    assert again.json()["id"] == first.json()["id"]
+    assert len(looks) == 2 and looks[0] == looks[1]
+
+
+def test_a_replay_answers_text_beyond_ascii_as_first_answered(api: Api, world: World) -> None:
+    """The stored answer is the answer's own UTF-8 JSON; read back, it is the same body."""
+    path = f"/v1/groups/{world.group_id}/members"
+    member = {"name": "Nakato Ñambi — 蜂蜜 \u0007", "gender": "female",
+              "joined_on": "2026-01-05"}
+    first = api.call("POST", path, member, keyed("member-utf8"))
+    assert first.status_code == 201, first.text
+    again = api.call("POST", path, member, keyed("member-utf8"))
+    assert again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert {**again.json(), "position": 0} == {**first.json(), "position": 0}
+    assert first.json()["name"] == member["name"]
