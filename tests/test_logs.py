@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 
 from union_ledger.logs import JsonFormatter
 
@@ -23,6 +24,7 @@ def test_a_request_line_is_json_with_its_fields_and_no_secret() -> None:
     entry = json.loads(stream.getvalue())
     assert entry["request_id"] == "r-1" and entry["key_id"] == "k-1"
     assert entry["latency_ms"] == 12.5 and entry["level"] == "info"
+    assert entry["pid"] == os.getpid()  # which worker answered
     assert entry["secret"] == "[redacted]" and entry["authorization"] == "[redacted]"
     assert "ul_do-not-print" not in stream.getvalue()
 
