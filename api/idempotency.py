@@ -71,12 +71,15 @@ class Command:
         return self.caller.meta
 
     def execute(
-        self, command: Callable[[Meta], Outcome[T]], shape: Callable[[T], BaseModel], *,
+        self, command: Callable[[Meta], Outcome[T]],
+        shape: Callable[[T], BaseModel | dict[str, Any]], *,
         status_code: int = 201, private: tuple[str, ...] = (),
     ) -> JSONResponse:
         """Run `command` with the caller's Meta and answer `shape(value)` with `position`.
 
-        Fields named in `private` (an API key's secret) are answered but stored as null.
+        `shape` gives the answer's model, or the dict its `model_dump(mode="json")` would
+        be, built directly (a meeting sheet's, see `MeetingAnswer`). Fields named in
+        `private` (an API key's secret) are answered but stored as null.
         """
         if self.idempotency_key is None:
             outcome = command(self.meta)
@@ -130,8 +133,8 @@ class Command:
         return response
 
 
-def _body(model: BaseModel) -> dict[str, Any]:
-    body = model.model_dump(mode="json")
+def _body(model: BaseModel | dict[str, Any]) -> dict[str, Any]:
+    body = dict(model) if isinstance(model, dict) else model.model_dump(mode="json")
     body.pop("position", None)
     return body
 
