@@ -29,14 +29,17 @@ class HistoryNeeded(Exception):
     """Not a refusal: a decision needs part of an aggregate's history that its snapshots
     leave out (a group's closed cycles' entries, see `Group.Snapshot`).
 
-    The aggregate in hand was restored from such a snapshot; the application replays it
-    from its first event and makes the decision again (`LedgerCore.run`). Nothing was
-    recorded, and no client ever sees this.
+    The aggregate in hand was restored from such a snapshot. When the decision asks about
+    one closed entry (`event_id`), the application looks that entry up in the aggregate's
+    stored events; otherwise it replays the aggregate from its first event. Either way it
+    makes the decision again (`LedgerCore.run`). Nothing was recorded, and no client ever
+    sees this.
     """
 
-    def __init__(self, aggregate_id: UUID, what: str) -> None:
+    def __init__(self, aggregate_id: UUID, what: str, *, event_id: str | None = None) -> None:
         super().__init__(f"{what} of {aggregate_id} are not in memory")
         self.aggregate_id = aggregate_id
+        self.event_id = event_id
 
 
 class InvariantViolation(RuntimeError):

@@ -18,6 +18,7 @@ from eventsourcing.domain import Snapshot as LibrarySnapshot
 from domain import errors
 from domain import group_events as ev
 from domain.group_state import (
+    CLOSED_ENTRIES_FOUND,
     ClosedEntries,
     Cycle,
     EntryRecord,
@@ -563,10 +564,16 @@ class Group(LedgerAggregate):
 
     def closed_entry(self, event_id: str) -> tuple[str, str | None] | None:
         """A closed cycle's entry as (ISO date, reverser), or None when no closed cycle has
-        it. Raises `HistoryNeeded` when this group was restored from a snapshot, which
-        leaves the closed entries out (see `Snapshot`)."""
+        it. A group restored from a snapshot, which leaves the closed entries out (see
+        `Snapshot`), answers what the application found in its stored events
+        (`CLOSED_ENTRIES_FOUND`), and raises `HistoryNeeded` for an entry not yet looked up.
+        """
         if self.closed_entries is None:
-            raise errors.HistoryNeeded(self.id, "the closed cycles' entries")
+            found = CLOSED_ENTRIES_FOUND.get()
+            if found is not None and (self.id, event_id) in found:
+                return found[self.id, event_id]
+            raise errors.HistoryNeeded(self.id, "the closed cycles' entries",
+                                       event_id=event_id)
         return self.closed_entries.get(event_id)
 
     @property

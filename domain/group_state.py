@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import calendar
 from base64 import b64decode, b64encode
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -94,6 +95,15 @@ class Loan:
     @property
     def charge_outstanding(self) -> Money:
         return self.service_charge - self.charge_paid
+
+
+ClosedEntryFacts = tuple[str, str | None]  # a closed entry's ISO date and its reverser
+# The closed entries the application looked up in a group's stored events for the command
+# being decided, by (group id, entry id): an entry's facts, or None when no closed cycle
+# of that group has it. Set only while a command is decided again after `HistoryNeeded`
+# (`LedgerCore.run`); a group restored from a snapshot answers from it (`Group.closed_entry`).
+CLOSED_ENTRIES_FOUND: ContextVar[Mapping[tuple[UUID, str], ClosedEntryFacts | None] | None] = (
+    ContextVar("closed_entries_found", default=None))
 
 
 class ClosedEntries:

@@ -1,6 +1,7 @@
 """A group restored from a snapshot refuses the reversal of a closed cycle's entry with the
 reason a group replayed from its first event gives: the snapshot leaves the closed
-entries out, and the application replays the group when a reversal needs them."""
+entries out, and when a reversal needs one the application looks it up in the group's
+stored events (or, when their states cannot be searched, replays the group)."""
 
 from __future__ import annotations
 
@@ -113,21 +114,61 @@ def test_a_restored_group_refuses_closed_entries_as_a_replayed_one_does(
         _empty_cache(app)
         restored = app.checkouts.rebuild(history.group_id)
         assert restored.closed_entries is None  # the snapshot after the share-out left them
-        replays: list[UUID] = []
-        replay = app.checkouts.replay
-
-        def counted(aggregate_id: UUID) -> Any:
-            replays.append(aggregate_id)
-            return replay(aggregate_id)
-
-        monkeypatch.setattr(app.checkouts, "replay", counted)
+        replays, lookups = _counting(app, monkeypatch)
         position = app.position()
         outcomes = _reversals(app, history)
         assert outcomes == expected
         # Nothing booked by the refusals; the open purchase's reversal: one event.
         assert app.position() == position + 1
-        # Replayed once for each of the four ids only the closed entries could explain.
+        # Each of the four ids only the closed entries could explain was looked up once in
+        # the group's stored events; nothing was replayed.
+        assert lookups == [history.group_id] * 4
+        assert replays == []
+    finally:
+        reference.close()
+        app.close()
+
+
+def test_states_that_cannot_be_searched_replay_the_group_and_refuse_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Compressed states hold no id's bytes: the group is replayed, with the same answers."""
+    reference = build_app({"PERSISTENCE_MODULE": "eventsourcing.popo"},
+                          snapshot_interval=NO_SNAPSHOTS)
+    app = build_app({"PERSISTENCE_MODULE": "eventsourcing.popo",
+                     "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor"},
+                    snapshot_interval=5)
+    try:
+        assert app.mapper.compressor is not None
+        expected = _reversals(reference, _history(reference))
+        history = _history(app)
+        replays, lookups = _counting(app, monkeypatch)
+        assert _reversals(app, history) == expected
+        assert lookups == [history.group_id] * 4
         assert replays == [history.group_id] * 4
     finally:
         reference.close()
         app.close()
+
+
+def _counting(
+    app: LedgerApplication, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[UUID], list[UUID]]:
+    """The groups the application replays from their first event, and those in whose
+    stored events it looks a closed entry up, as it does so."""
+    replays: list[UUID] = []
+    lookups: list[UUID] = []
+    replay = app.checkouts.replay
+    find = app._find_closed_entry
+
+    def counted_replay(aggregate_id: UUID) -> Any:
+        replays.append(aggregate_id)
+        return replay(aggregate_id)
+
+    def counted_find(group_id: UUID, event_id: str) -> Any:
+        lookups.append(group_id)
+        return find(group_id, event_id)
+
+    monkeypatch.setattr(app.checkouts, "replay", counted_replay)
+    monkeypatch.setattr(app, "_find_closed_entry", counted_find)
+    return replays, lookups
